@@ -1,0 +1,78 @@
+# oomctl: kernel patches for a runtime OOM-reaper policy, a CLI, and the VM
+# harness that tests them.  `make help` lists the targets.
+#
+# Variables: PREFIX DESTDIR (install), FILTER=GLOB (only these /tests in the
+# VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
+# SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage).
+# Make exports command-line variables, so the scripts see them as env.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+export PREFIX DESTDIR FILTER TEST_TIMEOUT VM_TIMEOUT VM_MEM SKIP_KERNEL_BUILD
+
+BZIMAGE := build/kobj/arch/x86/boot/bzImage
+MAKEQ := $(MAKE) --no-print-directory
+
+.NOTPARALLEL:
+.PHONY: help check demo tree export kernel guest initramfs vm shell bench install clean
+
+help:
+	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
+	@echo 'make demo       deps, kernel, guest binaries, boot the VM and show the sysctl demo'
+	@echo 'make tree       build/linux: pristine kernel + kernel/series (scripts/prepare-tree.sh)'
+	@echo 'make export     build/linux commits -> kernel/*.patch (scripts/export-series.sh)'
+	@echo 'make kernel     build the VM kernel (build/kobj), making the tree first if missing'
+	@echo 'make guest      build the binaries the VM runs into build/guest/'
+	@echo 'make initramfs  pack build/initramfs.cpio.gz (busybox + build/guest)'
+	@echo 'make vm         guest + initramfs + boot in check mode (no kernel rebuild)'
+	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
+	@echo 'make bench      run bench/run.sh'
+	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
+	@echo 'make clean      remove build outputs except the kernel tree and objects'
+
+check:
+	@scripts/check.sh
+
+demo:
+	@scripts/deps.sh
+	@$(MAKEQ) kernel guest initramfs
+	@scripts/run-vm.sh demo
+
+tree:
+	scripts/prepare-tree.sh
+
+export:
+	scripts/export-series.sh
+
+kernel:
+	@[ -f build/linux/Makefile ] || scripts/prepare-tree.sh
+	scripts/build-kernel.sh
+
+# Guest binaries: each sub-project installs into build/guest/{tests,bin,bench}.
+guest:
+	@rm -rf build/guest && mkdir -p build/guest/tests
+	@if [ -f selftests/Makefile ]; then $(MAKEQ) -C selftests GUEST=$(CURDIR)/build/guest; fi
+	@if [ -f cli/Makefile ] && $(MAKE) -n -C cli guest >/dev/null 2>&1; then \
+		$(MAKEQ) -C cli guest GUEST=$(CURDIR)/build/guest; fi
+
+initramfs:
+	scripts/mkinitramfs.sh
+
+vm:
+	@scripts/check.sh guest initramfs vm
+
+shell: guest
+	@$(MAKEQ) initramfs
+	scripts/run-vm.sh shell
+
+bench:
+	@if [ -x bench/run.sh ]; then bench/run.sh; \
+	else echo 'bench: no bench/run.sh yet'; exit 1; fi
+
+install:
+	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+clean:
+	rm -rf build/guest build/initramfs.root build/initramfs.cpio.gz build/logs \
+		build/vm-*.log build/vm-*.tap
+	@for d in cli selftests; do [ ! -f $$d/Makefile ] || $(MAKEQ) -C $$d clean; done

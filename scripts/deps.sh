@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages the project needs are installed.
+# Fast path: one dpkg-query call, no network, when everything is present.
+# As root: apt-get update once, then install only what is missing.
+# Not root: print the apt-get command and exit 1 (we never sudo on our own).
+set -euo pipefail
+
+pkgs=(
+	# kernel build (scripts/build-kernel.sh), sparse for C=1 runs
+	build-essential flex bison bc libelf-dev libssl-dev ccache sparse
+	# fetching the kernel source (scripts/fetch-kernel.sh) + tree handling
+	git rsync xz-utils ca-certificates debian-archive-keyring
+	# the VM: TCG qemu, busybox userland, initramfs packing
+	qemu-system-x86 busybox-static cpio
+	# oomctl CLI (libmnl/libnl generic netlink), ynl spec tooling
+	pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev python3 python3-yaml
+	# bench plots, completion + man page checks, leak checks on the host
+	gnuplot-nox bash-completion man-db valgrind
+)
+
+# dpkg-query prints one status line per known package; unknown ones go to
+# stderr and simply do not show up as installed.
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null |
+	awk '$2 == "installed" { print $1 }' || true)
+missing=()
+for p in "${pkgs[@]}"; do
+	grep -qxF "$p" <<<"$installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages: ${missing[*]}" >&2
+	echo "deps: run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,123 @@
+# Turn one stage's raw output into numbered lines of the single TAP stream
+# that scripts/check.sh prints.
+#
+#   awk -v stage=NAME -v start=N -v rc=STATUS -v state=FILE -f tap-merge.awk LOG
+#
+# Input: any mix of kselftest-style TAP streams ("TAP version 13", "1..N",
+# "ok N name", "not ok N name", "... # SKIP why"), "#" diagnostics, other
+# text, and the guest's per-binary markers
+#   OOMCTL-TEST <name> ... OOMCTL-TEST-END <name> rc=N timeout=0|1 limit=Ts
+# Output: "ok K - stage: [binary: ]name[ # directive]", "# ..." lines; other
+# text becomes "# ..." so the stream stays valid TAP.
+# Checks the raw streams cannot express themselves: a plan that does not match
+# the number of results, a binary that crashed/exited non-zero without saying
+# "not ok", a timeout, a section that never ended (the VM died), and a stage
+# command that failed without reporting any failure (rc=).
+# state: "count passed failed" is written there at the end.
+
+function result(ok, desc,    d) {
+	n++
+	d = desc
+	if (ok) {
+		passed++
+		print "ok " n " - " stage ": " d
+	} else {
+		failed++
+		print "not ok " n " - " stage ": " d
+	}
+}
+function prefix() { return sec != "" ? sec ": " : "" }
+# End of one TAP stream: its plan must match what it reported.  quiet: the
+# binary died, which its own failure line says; no second failure for that.
+function end_stream(quiet) {
+	if (plan != "" && plan == 0 && s_results == 0) {
+		result(1, prefix() "skipped # SKIP" plan_why)
+		sec_results++
+	} else if (plan != "" && plan != s_results && !quiet)
+		result(0, prefix() "planned " plan " tests, reported " s_results)
+	plan = ""; plan_why = ""; s_results = 0
+}
+function end_section(rc, timeout, limit,    sig) {
+	end_stream(timeout == 1 || rc > 128)
+	if (timeout == 1)
+		result(0, sec ": timed out after " limit ", killed")
+	else if (rc > 128) {
+		sig = rc - 128
+		result(0, sec ": killed by signal " sig (sig == 9 ? " (SIGKILL)" : sig == 11 ? " (SIGSEGV)" : sig == 6 ? " (SIGABRT)" : ""))
+	} else if (rc == 4 && sec_fail == 0) {	# KSFT_SKIP
+		if (sec_results == 0) result(1, sec " # SKIP exit status 4 (KSFT_SKIP)")
+	}
+	else if (rc != 0 && sec_fail == 0)
+		result(0, sec ": exited with status " rc)
+	else if (rc == 0 && sec_results == 0)
+		result(1, sec)
+	sec = ""; sec_results = 0; sec_fail = 0
+}
+function field(line, key,    m) {
+	if (match(line, " " key "=[^ ]*")) {
+		m = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2)
+		return m
+	}
+	return ""
+}
+
+BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
+
+{ sub(/\r+$/, "") }
+
+/^OOMCTL-TEST-END / {
+	if (sec != "")
+		end_section(field($0, "rc") + 0, field($0, "timeout") + 0, field($0, "limit"))
+	next
+}
+/^OOMCTL-TEST / {
+	if (sec != "") {	# previous binary never ended: cannot happen unless the guest broke
+		end_stream()
+		result(0, sec ": no OOMCTL-TEST-END marker")
+		sec = ""; sec_results = 0; sec_fail = 0
+	}
+	end_stream()
+	sec = $2
+	next
+}
+/^OOMCTL-/ { next }
+/^TAP version/ { end_stream(); next }
+/^[0-9]+\.\.[0-9]+/ {
+	plan = substr($0, index($0, "..") + 2) + 0
+	if (match($0, /#[ \t]*[Ss][Kk][Ii][Pp]/)) plan_why = substr($0, RSTART + RLENGTH)
+	next
+}
+/^(not )?ok([ \t]|$)/ {
+	line = $0
+	ok = (line !~ /^not /)
+	sub(/^(not )?ok[ \t]*/, "", line)
+	sub(/^[0-9]+[ \t]*/, "", line)
+	sub(/^-[ \t]*/, "", line)
+	if (line == "" || line ~ /^#/) line = "test " (s_results + 1) (line == "" ? "" : " " line)
+	# A "not ok ... # TODO" is an expected failure: not counted as failed.
+	if (!ok && line ~ /#[ \t]*[Tt][Oo][Dd][Oo]/) ok = 1
+	s_results++; sec_results++
+	if (!ok) sec_fail++
+	result(ok, prefix() line)
+	next
+}
+/^Bail out!/ {
+	result(0, prefix() $0)
+	sec_fail++
+	next
+}
+/^#/ { print; next }
+/^[ \t]*$/ { next }
+{ print "# " $0 }
+
+END {
+	if (sec != "") {
+		end_stream(1)
+		result(0, sec ": did not finish (no OOMCTL-TEST-END marker)")
+		sec = ""
+	}
+	end_stream()
+	if (rc != "" && rc + 0 != 0 && failed == 0)
+		result(0, "exited with status " rc)
+	if (state != "") print n, passed, failed > state
+}
