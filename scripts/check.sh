@@ -91,22 +91,24 @@ stage_initramfs() {
 	build_step initramfs "build: initramfs" scripts/mkinitramfs.sh || broken[initramfs]=1
 }
 stage_vm() {
+	# A stage that already failed was counted: skip.  A missing image that
+	# nothing reported (e.g. SKIP_KERNEL_BUILD=1 on a fresh tree) is a failure.
 	local why=
 	[ -n "${broken[kernel]:-}" ] && why="kernel build failed"
 	[ -n "${broken[initramfs]:-}" ] && why="initramfs build failed"
-	[ -f build/kobj/arch/x86/boot/bzImage ] || why="no bzImage (make kernel)"
-	[ -f build/initramfs.cpio.gz ] || why="no initramfs (make initramfs)"
 	if [ -n "$why" ]; then skip "vm: boot and run /tests" "$why"; return; fi
+	if [ ! -f build/kobj/arch/x86/boot/bzImage ]; then notok "vm: no bzImage to boot (make kernel)"; return; fi
+	if [ ! -f build/initramfs.cpio.gz ]; then notok "vm: no initramfs to boot (make initramfs)"; return; fi
 	tap_stage vm scripts/run-vm.sh check || true
 }
 
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all_stages[@]}")
-echo "TAP version 13"
 for s in "${stages[@]}"; do
 	declare -F "stage_$s" >/dev/null || { say "unknown stage '$s' (stages: ${all_stages[*]})"; exit 2; }
-	"stage_$s"
 done
+echo "TAP version 13"
+for s in "${stages[@]}"; do "stage_$s"; done
 echo "1..$n"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
