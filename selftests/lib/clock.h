@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Monotonic milliseconds, for deadlines of bounded waits. */
+#ifndef OOMCTL_CLOCK_H
+#define OOMCTL_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left until @deadline, never negative. */
+static inline int ms_left(int64_t deadline)
+{
+	int64_t left = deadline - now_ms();
+
+	return left > 0 ? (int)left : 0;
+}
+
+#endif

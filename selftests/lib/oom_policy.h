@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The OOM reaper policy sysctls added by the oomctl kernel patches. */
+#ifndef OOMCTL_OOM_POLICY_H
+#define OOMCTL_OOM_POLICY_H
+
+#include <stdbool.h>
+
+#define OOM_REAP_DELAY_MS	"/proc/sys/vm/oom_reap_delay_ms"
+#define OOM_REAP_FROZEN_BYPASS	"/proc/sys/vm/oom_reap_frozen_bypass"
+#define OOM_REAP_ORDER		"/proc/sys/vm/oom_reap_order"
+
+#define OOM_REAP_DELAY_DEFAULT		2000U
+#define OOM_REAP_DELAY_MAX		10000U
+#define OOM_REAP_FROZEN_BYPASS_DEFAULT	1U
+#define OOM_REAP_ORDER_FORWARD		0U
+#define OOM_REAP_ORDER_REVERSE		1U
+#define OOM_REAP_ORDER_DEFAULT		OOM_REAP_ORDER_REVERSE
+
+/* The patched kernel is running (the sysctls exist). */
+bool oom_policy_present(void);
+
+/* Set all three knobs; returns 0 or the errno of the first failed write. */
+int oom_policy_set(unsigned int delay_ms, unsigned int frozen_bypass,
+		   unsigned int order);
+
+/* Back to 2000/1/1; a no-op on a kernel without the sysctls. */
+int oom_policy_restore_defaults(void);
+
+/* "forward"/"reverse", as the tracepoints print the order. */
+const char *oom_order_name(unsigned int order);
+
+#endif
