@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 git -C "$tree" format-patch -q --no-signature --zero-commit --no-numbered \
-	--cover-letter=false -o "$tmp" oomctl-base..HEAD >/dev/null
+	--no-cover-letter -o "$tmp" oomctl-base..HEAD >/dev/null
 # --zero-commit already hides the commit id; drop nothing else so the
 # patches stay git-am-able and checkpatch-clean.
 (cd "$tmp" && ls *.patch 2>/dev/null || true) > "$tmp/series"
