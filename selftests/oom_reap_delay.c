@@ -68,6 +68,8 @@ static void expect_waited(struct __test_metadata *_metadata,
 
 	ASSERT_SEEN(r, OOM_EV_WAKE_REAPER);
 	ASSERT_SEEN(r, OOM_EV_START_REAPING);
+	TH_LOG("delay %u ms: reaper woken %lld us after reap_queued",
+	       delay_ms, GAP_US(r, OOM_EV_REAP_QUEUED, OOM_EV_WAKE_REAPER));
 	EXPECT_GE(GAP_US(r, OOM_EV_REAP_QUEUED, OOM_EV_WAKE_REAPER), min)
 		oom_run_log(r);
 	EXPECT_GE(GAP_US(r, OOM_EV_MARK_VICTIM, OOM_EV_START_REAPING), min)

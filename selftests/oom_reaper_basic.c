@@ -53,6 +53,10 @@ TEST_F_TIMEOUT(reaper, pinned_victim_is_reaped, 60)
 	ASSERT_SEEN(r, OOM_EV_START_REAPING);
 	ASSERT_SEEN(r, OOM_EV_FINISH_REAPING);
 
+	TH_LOG("reaper woken %lld ms after mark_victim, reaped in %lld us",
+	       GAP_US(r, OOM_EV_MARK_VICTIM, OOM_EV_WAKE_REAPER) / 1000,
+	       GAP_US(r, OOM_EV_START_REAPING, OOM_EV_FINISH_REAPING));
+
 	/* Still pinned: only the reaper can have given the memory back. */
 	after = oom_run_charged(r);
 	EXPECT_LT(after, OOM_RUN_VICTIM_SIZE / 4)
