@@ -14,41 +14,8 @@
 #include <linux/magic.h>
 
 #include "clock.h"
+#include "fileio.h"
 #include "memcg.h"
-
-static int write_file(const char *path, const char *val)
-{
-	ssize_t n, len = strlen(val);
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		err = errno;
-	else if (n != len)
-		err = EIO;
-	close(fd);
-	return err;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		err = errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	return err;
-}
 
 static int cgroup2_mount(void)
 {
@@ -73,7 +40,7 @@ int memcg_write(const struct memcg *cg, const char *file, const char *val)
 	char path[320];
 
 	cg_file(cg, file, path, sizeof(path));
-	return write_file(path, val);
+	return file_write_str(path, val);
 }
 
 int memcg_read_u64(const struct memcg *cg, const char *file, uint64_t *val)
@@ -82,7 +49,7 @@ int memcg_read_u64(const struct memcg *cg, const char *file, uint64_t *val)
 	int err;
 
 	cg_file(cg, file, path, sizeof(path));
-	err = read_file(path, buf, sizeof(buf));
+	err = file_read(path, buf, sizeof(buf));
 	if (err)
 		return err;
 	errno = 0;
@@ -100,7 +67,7 @@ int memcg_create(struct memcg *cg, const char *name)
 	err = cgroup2_mount();
 	if (err)
 		return err;
-	err = write_file(CGROUP2_ROOT "/cgroup.subtree_control", "+memory");
+	err = file_write_str(CGROUP2_ROOT "/cgroup.subtree_control", "+memory");
 	if (err)
 		return err;
 	snprintf(cg->path, sizeof(cg->path), "%s/%s", CGROUP2_ROOT, name);
@@ -140,7 +107,7 @@ static bool events_have(const struct memcg *cg, const char *key, int value,
 	char path[320], buf[512], want[64], *line;
 
 	cg_file(cg, "cgroup.events", path, sizeof(path));
-	*err = read_file(path, buf, sizeof(buf));
+	*err = file_read(path, buf, sizeof(buf));
 	if (*err)
 		return false;
 	snprintf(want, sizeof(want), "%s %d", key, value);

@@ -13,24 +13,8 @@
 #include <linux/magic.h>
 
 #include "clock.h"
+#include "fileio.h"
 #include "tracefs.h"
-
-static int write_file(const char *path, const char *val)
-{
-	ssize_t len = strlen(val), n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		err = errno;
-	else if (n != len)
-		err = EIO;
-	close(fd);
-	return err;
-}
 
 static int tracefs_mount(void)
 {
@@ -71,7 +55,7 @@ int tracer_open(struct tracer *t, const char *name)
 		return err;
 	}
 	snprintf(path, sizeof(path), "%s/trace_clock", t->dir);
-	return write_file(path, "mono");
+	return file_write_str(path, "mono");
 }
 
 int tracer_enable(struct tracer *t, const char *system, const char *event)
@@ -80,7 +64,7 @@ int tracer_enable(struct tracer *t, const char *system, const char *event)
 
 	snprintf(path, sizeof(path), "%s/events/%s/%s/enable", t->dir, system,
 		 event);
-	return write_file(path, "1");
+	return file_write_str(path, "1");
 }
 
 int tracer_start(struct tracer *t)
