@@ -4,6 +4,7 @@
 # Victims live in a cgroup with memory.max=64M and no swap: either
 # "tail /dev/zero" (keeps growing until the memcg OOM-kills it), or a frozen
 # dd holding 40M that we OOM-kill by lowering memory.max from outside.
+# Shows the first victim's mark_victim -> first reaper event delay.
 # Works on a stock kernel too: missing sysctls/events are reported, not fatal.
 set -u	# no -e: a missing knob or event on a stock kernel is a note, not an abort
 cg=/sys/fs/cgroup/demo
@@ -41,7 +42,7 @@ show_trace() {	# oom:* lines, then mark_victim -> first reaper event
 	     ev == "mark_victim:" && !m { m = t }
 	     ev ~ /^(reap_result|start_task_reaping|skip_task_reaping):$/ && m && !r { r = t; what = ev }
 	     END { if (m && r) printf ">>> mark_victim -> %s %.0f ms later\n", what, (r - m) * 1000
-		   else if (m) print ">>> the reaper did not report on this victim" }' $tr/trace
+		   else if (m) print ">>> no reaper event for this victim: it freed its memory itself first?" }' $tr/trace
 }
 new_cgroup() {
 	rmdir $cg 2>/dev/null
@@ -73,7 +74,11 @@ case_frozen() {	# title delay bypass
 	echo; echo "=== $1  (delay_ms=$2 frozen_bypass=$3, victim frozen by cgroup.freeze)"
 	set_knob oom_reap_delay_ms "$2"; set_knob oom_reap_frozen_bypass "$3"
 	new_cgroup
-	sh -c "echo \$\$ > $cg/cgroup.procs; exec dd if=/dev/zero bs=40M count=1 2>/dev/null | sleep 600" &
+	# dd fills a 40M buffer, then blocks writing it into a FIFO nobody
+	# reads (this shell holds it open): the victim is alone in its cgroup.
+	rm -f /tmp/demo.fifo; mkfifo /tmp/demo.fifo
+	exec 4<>/tmp/demo.fifo
+	sh -c "echo \$\$ > $cg/cgroup.procs; exec dd if=/dev/zero bs=40M count=1 of=/tmp/demo.fifo 2>/dev/null" &
 	i=0	# until dd holds its 40M
 	while [ "$(cat $cg/memory.current)" -lt 41000000 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	echo 1 > $cg/cgroup.freeze
@@ -84,6 +89,7 @@ case_frozen() {	# title delay bypass
 	echo 16M > $cg/memory.max
 	end_case "$(awk -v d="$2" 'BEGIN { printf "%.1f", d / 1000 + 0.5 }')"
 	wait
+	exec 4>&-
 }
 
 case_tail "default policy: the reaper waits" 2000 1 1

@@ -30,7 +30,7 @@ done
 chown oomtest:oomtest /home/oomtest	# the cpio archive makes everything root's
 hostname oomctl-vm
 
-run=shell filter= tmo=300 cpus=2 tap=
+run=shell filter='' tmo=300 cpus=2 tap=''
 set -f	# a filter glob on the cmdline must not expand against /
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -63,7 +63,7 @@ save_sysctls() {
 restore_sysctls() {
 	while IFS='=' read -r f v; do
 		[ "$(cat "$f")" = "$v" ] && continue
-		emit "# $1: restoring ${f#/proc/sys/} to $v"
+		emit "# $1: restoring $(echo "${f#/proc/sys/}" | tr / .) to $v"
 		echo "$v" > "$f"
 	done < /tmp/.sysctls
 }
@@ -135,6 +135,7 @@ run_check() {
 		if [ -n "$filter" ]; then
 			hit=0
 			set -f; IFS_=$IFS; IFS=,
+			# shellcheck disable=SC2254 # $g is a glob on purpose
 			for g in $filter; do case $name in $g) hit=1 ;; esac; done
 			IFS=$IFS_; set +f
 			[ $hit = 1 ] || continue

@@ -80,14 +80,23 @@ kbad=$(tr -d '\r' < "$log" |
 [ -n "$kbad" ] && problem="${problem:+$problem; }kernel: ${kbad#*] }"
 [ -z "$problem" ] && [ -z "$guest_rc" ] && problem="the guest never printed OOMCTL-END (crash or early power-off)"
 
+# check: the console tail goes into the TAP stream as diagnostics, after
+# OOMCTL-ABORT (which closes a test the VM died in); other modes: stderr.
 if [ "$mode" = check ]; then
 	grep -v '^OOMCTL-\(BEGIN\|END\)' <<<"$region" || true
-	[ -n "$problem" ] && { echo "not ok - $problem"; tail -n 40 "$log" | tr -d '\r' | sed 's/^/# console: /'; }
+	if [ -n "$problem" ]; then
+		echo "OOMCTL-ABORT"
+		echo "not ok - $problem"
+		echo "# last 40 console lines (full log: ${log#"$top"/}):"
+		tail -n 40 "$log" | tr -d '\r' | sed 's/^/# | /'
+	fi
 fi
 if [ -n "$problem" ]; then
 	say "$problem"
-	say "last 40 console lines (full log: ${log#"$top"/}):"
-	tail -n 40 "$log" | tr -d '\r' | sed 's/^/  | /' >&2
+	if [ "$mode" != check ]; then
+		say "last 40 console lines (full log: ${log#"$top"/}):"
+		tail -n 40 "$log" | tr -d '\r' | sed 's/^/  | /' >&2
+	fi
 	exit 1
 fi
 say "$mode: guest finished in ${secs}s, rc=$guest_rc (console: ${log#"$top"/})"

@@ -7,6 +7,7 @@
 # "ok N name", "not ok N name", "... # SKIP why"), "#" diagnostics, other
 # text, and the guest's per-binary markers
 #   OOMCTL-TEST <name> ... OOMCTL-TEST-END <name> rc=N timeout=0|1 limit=Ts
+# and run-vm.sh's OOMCTL-ABORT (VM died/timed out; closes an open section).
 # Output: "ok K - stage: [binary: ]name[ # directive]", "# ..." lines; other
 # text becomes "# ..." so the stream stays valid TAP.
 # Checks the raw streams cannot express themselves: a plan that does not match
@@ -77,7 +78,15 @@ BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
 		sec = ""; sec_results = 0; sec_fail = 0
 	}
 	end_stream()
-	sec = $2
+	sec = $2; sec_results = 0; sec_fail = 0
+	next
+}
+/^OOMCTL-ABORT/ {	# run-vm.sh: the VM stopped; what follows is about the VM
+	if (sec != "") {
+		end_stream(1)
+		result(0, sec ": did not finish (the VM stopped)")
+		sec = ""; sec_results = 0; sec_fail = 0
+	}
 	next
 }
 /^OOMCTL-/ { next }
