@@ -3,12 +3,15 @@
 #
 # Variables: PREFIX DESTDIR (install), FILTER=GLOB (only these /tests in the
 # VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
-# SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage).
-# Make exports command-line variables, so the scripts see them as env.
+# SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage), STAGES="..." (check:
+# only these stages of scripts/check.sh: deps host series kernel guest initramfs vm).
+# The variables below are exported, so the scripts see them as env.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
-export PREFIX DESTDIR FILTER TEST_TIMEOUT VM_TIMEOUT VM_MEM SKIP_KERNEL_BUILD
+# Not PREFIX/DESTDIR: selftests/Makefile has its own DESTDIR (?=), which an
+# exported empty value would turn into "/".
+export FILTER TEST_TIMEOUT VM_TIMEOUT VM_MEM VERBOSE SKIP_KERNEL_BUILD
 
 BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
@@ -31,7 +34,7 @@ help:
 	@echo 'make clean      remove build outputs except the kernel tree and objects'
 
 check:
-	@scripts/check.sh
+	@scripts/check.sh $(STAGES)
 
 demo:
 	@scripts/deps.sh

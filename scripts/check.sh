@@ -13,6 +13,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# check installs nothing; a DESTDIR from the caller would redirect the
+# sub-projects' installs into build/guest.
+unset DESTDIR
 logs=build/logs
 mkdir -p "$logs"
 all_stages=(deps host series kernel guest initramfs vm)
