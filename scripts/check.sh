@@ -3,7 +3,7 @@
 # stdout, ending with the line "N passed, M failed".  Exit 0 iff M == 0.
 #
 # Usage: scripts/check.sh [STAGE...]      (default: all, in the order below)
-# Stages: deps host series kernel guest initramfs vm
+# Stages: deps harness host series kernel guest initramfs vm
 # Env: SKIP_KERNEL_BUILD=1  boot the existing bzImage, do not run make kernel
 #      FILTER, TEST_TIMEOUT, VM_TIMEOUT, ...   see scripts/run-vm.sh
 #
@@ -18,7 +18,7 @@ cd "$top"
 unset DESTDIR
 logs=build/logs
 mkdir -p "$logs"
-all_stages=(deps host series kernel guest initramfs vm)
+all_stages=(deps harness host series kernel guest initramfs vm)
 n=0 passed=0 failed=0
 declare -A broken=()	# stage -> why its output cannot be used
 say() { printf 'check: %s\n' "$*" >&2; }
@@ -62,6 +62,9 @@ has_target() { [ -f "$1/Makefile" ] && make -n -C "$1" "$2" >/dev/null 2>&1; }
 
 stage_deps() {
 	build_step deps "deps: Debian packages installed" scripts/deps.sh || broken[deps]=1
+}
+stage_harness() {	# the TAP merger that every verdict below depends on
+	tap_stage harness scripts/test-tap-merge.sh || true
 }
 stage_host() {	# host-side unit tests of the CLI, TAP on stdout
 	if [ -f cli/Makefile ]; then tap_stage host mk -C cli test || true
