@@ -110,6 +110,7 @@ run_one() {
 # kselftest-style streams, wrapped in OOMCTL-TEST markers that
 # scripts/tap-merge.awk turns into one TAP stream on the host.
 run_check() {
+	bad=0
 	emit "TAP version 13"
 	emit "# guest: Linux $(uname -r), cmdline: $(cat /proc/cmdline)"
 	n=$(nproc); online=$(cat /sys/devices/system/cpu/online)
@@ -117,8 +118,8 @@ run_check() {
 		emit "ok - guest: $cpus CPUs online ($online)"
 	else
 		emit "not ok - guest: $cpus CPUs online (nproc=$n, online=$online)"
+		bad=1
 	fi
-	bad=0
 	dmesg > /tmp/.klog
 	taint=$(cat /proc/sys/kernel/tainted)
 	if [ "$taint" = 0 ] && ! grep -qE "$kpat" /tmp/.klog; then
