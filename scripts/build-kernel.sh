@@ -12,6 +12,8 @@ log() { printf 'build-kernel: %s\n' "$*" >&2; }
 mkdir -p "$kobj"
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"
+# Paths relative to the checkout, so that a fresh clone (CI) hits the cache.
+export CCACHE_BASEDIR=$top
 start=$(date +%s)
 mk() { make -s -C "$tree" O="$kobj" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 

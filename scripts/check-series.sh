@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Checks of the kernel series itself, as TAP on stdout:
+#  - kernel/series applies with git am to the pristine tree (oomctl-base);
+#  - every patch is checkpatch --strict clean;
+#  - every patch compiles the objects the series touches with W=1 and sparse
+#    (C=2) and adds no warning over the pristine tree;
+#  - the oom spec regenerates to exactly the committed UAPI header and kernel
+#    glue, and the patched generator leaves other families' code unchanged;
+#  - include/uapi/linux/oom_netlink.h here is byte-identical to the series'.
+# Works in a throwaway worktree of build/linux (build/series) so that the
+# editable tree is never touched.  Full builds of each patch: see README.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$top/build/linux
+wt=$top/build/series
+obj=$top/build/series-obj
+n=0 fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
+log() { printf 'check-series: %s\n' "$*" >&2; }
+# checkpatch's SPDX check wants Debian's python3 (ply, git modules).
+export PATH=/usr/bin:$PATH
+cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
+export CCACHE_BASEDIR=$top
+
+echo "TAP version 13"
+[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { notok "series: build/linux exists"; echo "1..$n"; exit 1; }
+
+git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+git -C "$tree" worktree prune
+git -C "$tree" worktree add -q --detach "$wt" oomctl-base >&2
+gitw() { git -C "$wt" -c user.name=oomctl -c user.email=oomctl@localhost "$@"; }
+
+mapfile -t patches < <(grep -v '^\s*\(#\|$\)' "$top/kernel/series")
+applied=1
+for p in "${patches[@]}"; do
+	gitw am -q --keep-cr "$top/kernel/$p" >&2 || { applied=0; gitw am --abort >/dev/null 2>&1; break; }
+done
+check "series: ${#patches[@]} patches apply with git am to oomctl-base" [ $applied = 1 ]
+[ $applied = 1 ] || { echo "1..$n"; exit 1; }
+
+for p in "${patches[@]}"; do
+	out=$(cd "$wt" && ./scripts/checkpatch.pl --strict --terse "$top/kernel/$p" 2>&1 |
+	      grep -E ': (ERROR|WARNING|CHECK):')
+	check "series: checkpatch --strict clean: $p" [ -z "$out" ]
+	[ -z "$out" ] || sed 's/^/#   /' <<<"$out"
+done
+
+# The .c files the series touches, and a config in which all of them build.
+mapfile -t cfiles < <(gitw diff --name-only oomctl-base HEAD -- '*.c' | grep -v '^tools/')
+mk() { make -s -C "$wt" O="$obj" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
+# Warnings of one tree state, line numbers dropped so that moved code matches.
+warnings() {
+	local f objs=()
+	for f in "${cfiles[@]}"; do
+		[ -f "$wt/$f" ] || continue
+		objs+=("${f%.c}.o"); rm -f "$obj/${f%.c}.o"
+	done
+	mk olddefconfig >/dev/null 2>&1
+	mk W=1 C=2 "${objs[@]}" 2>&1 | grep -E 'warning|error' |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u
+}
+mkdir -p "$obj"
+mk tinyconfig >/dev/null 2>&1
+KCONFIG_CONFIG="$obj/.config" "$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+	"$obj/.config" "$top/kernel/vm.config" >/dev/null 2>&1
+head=$(gitw rev-parse HEAD)
+gitw checkout -q oomctl-base
+log "W=1 C=2 baseline on the pristine tree"
+mk olddefconfig >/dev/null 2>&1 && mk prepare >/dev/null 2>&1
+base_warn=$(warnings)
+i=0
+for c in $(gitw rev-list --reverse oomctl-base.."$head"); do
+	i=$((i + 1))
+	gitw checkout -q "$c"
+	log "W=1 C=2 patch $i"
+	w=$(warnings)
+	new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
+	check "series: patch $i compiles $(IFS=' '; echo "${cfiles[*]}" | wc -w) touched files with W=1 and sparse, no new warnings" [ -z "$new" ]
+	[ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
+done
+
+gen=$wt/tools/net/ynl/pyynl/ynl_gen_c.py
+spec=$wt/Documentation/netlink/specs/oom.yaml
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+regen() { (cd "$wt" && python3 "$gen" --spec "$1" --mode "$2" "--$3" -o "$4" >/dev/null 2>&1); }
+regen "$spec" uapi header "$tmp/uapi.h" && regen "$spec" kernel header "$tmp/k.h" && regen "$spec" kernel source "$tmp/k.c"
+check "series: oom.yaml regenerates include/uapi/linux/oom_netlink.h exactly" cmp -s "$tmp/uapi.h" "$wt/include/uapi/linux/oom_netlink.h"
+check "series: oom.yaml regenerates mm/oom_netlink_autogen.h exactly" cmp -s "$tmp/k.h" "$wt/mm/oom_netlink_autogen.h"
+check "series: oom.yaml regenerates mm/oom_netlink_autogen.c exactly" cmp -s "$tmp/k.c" "$wt/mm/oom_netlink_autogen.c"
+check "series: family confined to init_net, events group needs CAP_SYS_ADMIN" \
+	grep -q '\.netnsok\s*= false' "$wt/mm/oom_netlink_autogen.c"
+grep -q 'GENL_MCAST_CAP_SYS_ADMIN' "$wt/mm/oom_netlink_autogen.c" || notok "series: events group flag generated"
+for f in dpll:drivers/dpll/dpll_nl.c dev-energymodel:kernel/power/em_netlink_autogen.c netdev:net/core/netdev-genl-gen.c; do
+	regen "$wt/Documentation/netlink/specs/${f%%:*}.yaml" kernel source "$tmp/o.c"
+	check "series: patched ynl-gen leaves ${f#*:} unchanged" cmp -s "$tmp/o.c" "$wt/${f#*:}"
+done
+check "series: include/uapi/linux/oom_netlink.h is byte-identical to the series' header" \
+	cmp -s "$top/include/uapi/linux/oom_netlink.h" "$wt/include/uapi/linux/oom_netlink.h"
+
+git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1
+echo "1..$n"
+[ $fails = 0 ]
