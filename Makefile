@@ -17,7 +17,7 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo tree export kernel guest initramfs vm shell bench install clean
+.PHONY: help check demo demo-boot tree export kernel guest guest-build initramfs vm shell bench install clean
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -36,9 +36,12 @@ help:
 check:
 	@scripts/check.sh $(STAGES)
 
+# scripts/lock.sh: one build/VM pipeline at a time in this checkout.
 demo:
 	@scripts/deps.sh
-	@$(MAKEQ) kernel guest initramfs
+	@scripts/lock.sh $(MAKEQ) kernel guest initramfs demo-boot
+
+demo-boot:
 	@scripts/run-vm.sh demo
 
 tree:
@@ -53,6 +56,9 @@ kernel:
 
 # Guest binaries: each sub-project installs into build/guest/{tests,bin,bench}.
 guest:
+	@scripts/lock.sh $(MAKEQ) guest-build
+
+guest-build:
 	@rm -rf build/guest && mkdir -p build/guest/tests
 	@if [ -f selftests/Makefile ]; then $(MAKEQ) -C selftests GUEST=$(CURDIR)/build/guest; fi
 	@if [ -f cli/Makefile ] && $(MAKE) -n -C cli guest >/dev/null 2>&1; then \
@@ -64,8 +70,9 @@ initramfs:
 vm:
 	@scripts/check.sh guest initramfs vm
 
-shell: guest
-	@$(MAKEQ) initramfs
+# Not under one lock: an interactive session would block everybody's checks.
+shell:
+	@$(MAKEQ) guest initramfs
 	scripts/run-vm.sh shell
 
 bench:

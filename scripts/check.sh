@@ -13,6 +13,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/lock.sh	# the whole run: kernel, guest, initramfs and VM are shared
 # check installs nothing; a DESTDIR from the caller would redirect the
 # sub-projects' installs into build/guest.
 unset DESTDIR

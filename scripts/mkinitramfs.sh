@@ -9,6 +9,7 @@
 # Env: GUEST (default build/guest), OUT (default build/initramfs.cpio.gz)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lock.sh"	# never repack under a booting VM
 guest=${GUEST:-$top/build/guest}
 out=${OUT:-$top/build/initramfs.cpio.gz}
 root=$top/build/initramfs.root

@@ -17,6 +17,7 @@
 set -euo pipefail
 mode=${1:?usage: run-vm.sh check|demo|bench|shell}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lock.sh"	# one VM per checkout: shared initramfs and logs
 kernel=${KERNEL:-$top/build/kobj/arch/x86/boot/bzImage}
 initrd=${INITRD:-$top/build/initramfs.cpio.gz}
 limit=${VM_TIMEOUT:-900}
@@ -41,7 +42,9 @@ qemu=(qemu-system-x86_64 -accel "${VM_ACCEL:-tcg}" -smp "$smp" -m "${VM_MEM:-102
 
 if [ "$mode" = shell ]; then
 	# ttyS0 = this terminal (with qemu's Ctrl-A monitor), ttyS1 unused.
-	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null
+	# qemu has read the initramfs once it runs: drop the lock (fd 9) so a
+	# long interactive session does not hold up other runs.
+	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null 9>&-
 fi
 
 # Non-interactive: no monitor, stdin closed; ttyS1 (guest results) -> $tapf.
