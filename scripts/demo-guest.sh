@@ -71,8 +71,8 @@ case_tail() {	# title delay bypass order
 # A frozen victim cannot allocate, so the OOM comes from the writer of
 # memory.max (this shell, outside the cgroup).
 case_frozen() {	# title delay bypass
-	echo; echo "=== $1  (delay_ms=$2 frozen_bypass=$3, victim frozen by cgroup.freeze)"
-	set_knob oom_reap_delay_ms "$2"; set_knob oom_reap_frozen_bypass "$3"
+	echo; echo "=== $1  (delay_ms=$2 frozen_bypass=$3 order=1, victim frozen by cgroup.freeze)"
+	set_knob oom_reap_delay_ms "$2"; set_knob oom_reap_frozen_bypass "$3"; set_knob oom_reap_order 1
 	new_cgroup
 	# dd fills a 40M buffer, then blocks writing it into a FIFO nobody
 	# reads (this shell holds it open): the victim is alone in its cgroup.
