@@ -181,6 +181,9 @@ TEST_F_TIMEOUT(delay, max_delay_victim_exits_first, 60)
 	EXPECT_FIELD(r, OOM_EV_REAP_QUEUED, "reason", "delay");
 	trace_field(&r->ev[OOM_EV_REAP_RESULT], "result", result,
 		    sizeof(result));
+	TH_LOG("reap_result %lld ms after reap_queued: %s",
+	       GAP_US(r, OOM_EV_REAP_QUEUED, OOM_EV_REAP_RESULT) / 1000,
+	       r->ev[OOM_EV_REAP_RESULT].fields);
 	EXPECT_TRUE(!strcmp(result, "exited_first") ||
 		    !strcmp(result, "reaped"))
 		oom_run_log(r);

@@ -82,6 +82,28 @@ void oomnl_close(struct oomnl *c)
 	memset(c, 0, sizeof(*c));
 }
 
+int oomnl_adopt_fd(struct oomnl *c, int fd, const struct oomnl *like)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->sk = nl_socket_alloc();
+	if (!c->sk)
+		return -ENOMEM;
+	nl_socket_enable_msg_peek(c->sk);
+	err = nl_socket_set_fd(c->sk, NETLINK_GENERIC, fd);
+	if (err < 0) {
+		nl_socket_free(c->sk);
+		c->sk = NULL;
+		return -EBADF;
+	}
+	c->family = like->family;
+	c->version = like->version;
+	c->grp_config = like->grp_config;
+	c->grp_events = like->grp_events;
+	return 0;
+}
+
 /* ---- requests ------------------------------------------------------- */
 
 static void parse_ack_tlvs(struct oomnl_reply *r, struct nlmsghdr *nlh)
@@ -147,7 +169,7 @@ static void take_msg(struct oomnl_reply *r, struct nlmsghdr *nlh)
 	if (r->nreplies++)
 		return;
 	r->reply_type = nlh->nlmsg_type;
-	if (nlmsg_datalen(nlh) >= GENL_HDRLEN) {
+	if (nlmsg_datalen(nlh) >= (int)GENL_HDRLEN) {
 		struct genlmsghdr *g = nlmsg_data(nlh);
 		int len = nlmsg_datalen(nlh) - GENL_HDRLEN;
 
@@ -643,7 +665,7 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		    nlh->nlmsg_seq, nlh->nlmsg_pid);
 		return -EPROTO;
 	}
-	if (nlmsg_datalen(nlh) < GENL_HDRLEN) {
+	if (nlmsg_datalen(nlh) < (int)GENL_HDRLEN) {
 		say(why, whylen, "notification without a genl header");
 		return -EPROTO;
 	}

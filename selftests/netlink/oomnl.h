@@ -106,6 +106,9 @@ int oomnl_resolve(struct oomnl *c);
 /* Both.  On error nothing is left open. */
 int oomnl_open(struct oomnl *c);
 void oomnl_close(struct oomnl *c);
+/* Wrap a netlink socket someone else opened (e.g. received with
+ * SCM_RIGHTS); family and groups are copied from @like. */
+int oomnl_adopt_fd(struct oomnl *c, int fd, const struct oomnl *like);
 
 /* A request of the family; nlmsg flags REQUEST|ACK are set when sending. */
 struct nl_msg *oomnl_msg(const struct oomnl *c, uint8_t cmd);
