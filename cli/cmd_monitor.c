@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oomctl monitor: one line (or JSON object) per OOM event, from the oom
+ * family's multicast groups, or from tracefs on kernels without it.
+ * Lost events are told as such: a gap in the sequence numbers, a socket
+ * overrun (ENOBUFS) or a trace buffer overrun becomes a "lost" record.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+
+#include "oomctl.h"
+#include "output.h"
+#include "tracefs.h"
+
+#define RCVBUF (4 << 20)	/* room for a burst of kills */
+
+struct mon {
+	const struct opts *o;
+	uint64_t printed;	/* events, not lost records */
+	bool done;
+	/* netlink: sequence tracking, when we get every group */
+	bool track, have_seq, overrun;
+	uint64_t next_seq;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int print_lost(struct mon *m, uint64_t count, bool known, enum lost_reason why,
+		      const char *origin)
+{
+	struct event ev;
+
+	event_init(&ev, EV_LOST, origin);
+	if (known)
+		event_set(&ev, F_COUNT, count);
+	event_set(&ev, F_LOST_REASON, why);
+	return event_print(&ev, m->o->timestamp);
+}
+
+/* Every event of either source goes through here: 0, or -errno to stop */
+static int on_event(struct event *ev, void *data)
+{
+	struct mon *m = data;
+
+	if (ev->has_seq && m->track) {
+		if (m->have_seq && ev->seq > m->next_seq &&
+		    print_lost(m, ev->seq - m->next_seq, true,
+			       m->overrun ? LOST_OVERRUN : LOST_SEQ_GAP, ev->origin))
+			return -EIO;
+		/* One behind the other can arrive out of order: not a loss */
+		if (!m->have_seq || ev->seq >= m->next_seq)
+			m->next_seq = ev->seq + 1;
+		m->have_seq = true;
+		m->overrun = false;
+	}
+	if (!(event_class(ev->type) & m->o->events))
+		return 0;
+	if (event_print(ev, m->o->timestamp))
+		return -EIO;
+	if (ev->type != EV_LOST)
+		m->printed++;
+	if (m->o->has_count && m->printed >= m->o->count)
+		m->done = true;
+	return 0;
+}
+
+static int nl_read(struct mon *m, struct oom *s)
+{
+	const struct nlmsghdr *nlh;
+	struct event ev;
+	struct nl_err e;
+	ssize_t n;
+	int left, ret;
+
+	n = recv(nl_fd(&s->nl), s->nl.buf, s->nl.buflen, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		if (errno != ENOBUFS)
+			return -errno;
+		/* The kernel dropped what did not fit: the next seq says how much */
+		if (!m->track)
+			return print_lost(m, 0, false, LOST_OVERRUN, "netlink") ? -EIO : 0;
+		m->overrun = true;
+		return 0;
+	}
+	left = (int)n;
+	for (nlh = (void *)s->nl.buf; mnl_nlmsg_ok(nlh, left) && !m->done;
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type != s->fi.id)
+			continue;
+		nl_err_clear(&e);
+		ret = oom_parse_event(nlh, &ev, &e);
+		if (ret < 0)
+			msg("monitor: malformed notification skipped: %s", e.msg);
+		if (ret)
+			continue;
+		ret = on_event(&ev, m);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Join the groups the classes need; 0 or an exit code (message printed) */
+static int nl_join_groups(struct mon *m, struct oom *s)
+{
+	uint32_t config = genl_group(&s->fi, OOM_MCGRP_CONFIG);
+	uint32_t events = genl_group(&s->fi, OOM_MCGRP_EVENTS);
+	bool need_events = m->o->events & (EVC_VICTIM | EVC_REAP);
+	int size = RCVBUF, ret;
+
+	if (!config || (need_events && !events)) {
+		msg("monitor: the oom family has no \"%s\" group", config ? "events" : "config");
+		return EXIT_FAIL;
+	}
+	/*
+	 * Every notification takes a sequence number, so gaps only mean
+	 * losses when we get both groups: join config for that too.
+	 */
+	ret = nl_join(&s->nl, config);
+	if (!ret && need_events) {
+		ret = nl_join(&s->nl, events);
+		if (ret == -EPERM || ret == -EACCES) {
+			msg("monitor: joining the \"events\" group needs CAP_SYS_ADMIN "
+			    "(--events policy works without)");
+			return EXIT_PERM;
+		}
+	}
+	if (ret) {
+		msg("monitor: cannot join the oom groups: %s", strerror(-ret));
+		return EXIT_FAIL;
+	}
+	m->track = need_events;
+	if (setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;
+}
+
+static int tracefs_start(struct mon *m, struct tracefs *t, bool asked)
+{
+	char why[256];
+	int ret = tracefs_open(t, m->o->events, why, sizeof(why));
+
+	if (ret == 0)
+		return 0;
+	if (!asked)
+		stock_explain("monitor");
+	msg("monitor: cannot read the oom trace events either: %s", why);
+	if (ret == -EACCES || ret == -EPERM) {
+		msg("monitor: reading tracefs needs root");
+		return EXIT_PERM;
+	}
+	return asked ? EXIT_FAIL : EXIT_NOFAMILY;
+}
+
+static const char *class_list(unsigned int c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", c & EVC_VICTIM ? "victim" : "",
+		 (c & EVC_VICTIM) && (c & ~EVC_VICTIM) ? "," : "",
+		 c & EVC_REAP ? "reap" : "", (c & EVC_REAP) && (c & EVC_POLICY) ? "," : "",
+		 c & EVC_POLICY ? "policy" : "");
+	return buf;
+}
+
+int cmd_monitor(struct opts *o, int argc, char **argv)
+{
+	struct mon m = { .o = o };
+	struct tracefs t = { .fd = -1 };
+	struct oom s = { .fi = { .id = 0 } };
+	struct pollfd pfd[2];
+	uint64_t deadline = 0;
+	sigset_t mask, old;
+	bool signalled = false;
+	int ret, sfd;
+	char list[32];
+
+	if (argc > 1)
+		return usage_error("monitor", "unexpected argument '%s'", argv[1]);
+	if (!o->events)
+		o->events = EVC_ALL;
+
+	if (!o->tracefs) {
+		ret = oom_connect(&s, "monitor");
+		if (ret && ret != -ENOENT)
+			return EXIT_FAIL;
+		if (ret == 0) {
+			ret = nl_join_groups(&m, &s);
+			if (ret) {
+				oom_disconnect(&s);
+				return ret;
+			}
+		}
+	}
+	if (!s.nl.sk) {
+		ret = tracefs_start(&m, &t, o->tracefs);
+		if (ret)
+			return ret;
+	}
+
+	/* Signals as file descriptor events: we clean up, then exit 0 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);	/* a closed reader is a write error */
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	if (!o->json && !o->no_header) {
+		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
+			 class_list(o->events, list, sizeof(list)),
+			 s.nl.sk ? "netlink" : "tracefs");
+		out_end();
+	}
+	if (o->has_timeout)
+		deadline = now_ms() + o->timeout_ms;
+	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = s.nl.sk ? nl_fd(&s.nl) : t.fd, .events = POLLIN };
+	ret = 0;
+	while (!m.done && !ret) {
+		int wait = -1;
+
+		if (o->has_timeout) {
+			uint64_t now = now_ms();
+
+			if (now >= deadline)
+				break;
+			wait = deadline - now > 60000 ? 60000 : (int)(deadline - now);
+		}
+		/*
+		 * trace_pipe polls readable only once a page fills: with a
+		 * timeout of our own we also read what trickles in.
+		 */
+		if (!s.nl.sk && (wait < 0 || wait > 200))
+			wait = 200;
+		if (poll(pfd, 2, wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			signalled = true;
+			break;
+		}
+		if (s.nl.sk) {
+			if (pfd[1].revents & (POLLIN | POLLERR))
+				ret = nl_read(&m, &s);
+		} else {
+			ret = tracefs_read(&t, on_event, &m);
+			if (ret == 0)
+				break;	/* a regular file ended */
+			ret = ret > 0 ? 0 : ret;
+		}
+	}
+	if (s.nl.sk)
+		oom_disconnect(&s);
+	else
+		tracefs_close(&t);
+	if (m.overrun && !ret && print_lost(&m, 0, false, LOST_OVERRUN, "netlink"))
+		ret = -EIO;	/* overrun, and no event after it to count the loss */
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (ret == -EIO || ferror(stdout))
+		return EXIT_FAIL;	/* nobody reads us any more */
+	if (ret) {
+		msg("monitor: %s", strerror(-ret));
+		return EXIT_FAIL;
+	}
+	if (o->has_count && !m.done && !signalled) {
+		msg("monitor: %llu of %llu events before the end",
+		    (unsigned long long)m.printed, (unsigned long long)o->count);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

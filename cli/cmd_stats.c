@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oomctl stats: the family's counters and the reap latency histogram */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "oomctl.h"
+#include "output.h"
+
+static const struct {
+	int attr;
+	const char *key;	/* JSON; the text label is the key with dashes */
+} counters[] = {
+	{ OOM_A_STATS_VICTIMS, "victims" },
+	{ OOM_A_STATS_QUEUED_DELAY, "queued_delay" },
+	{ OOM_A_STATS_QUEUED_ZERO_DELAY, "queued_zero_delay" },
+	{ OOM_A_STATS_QUEUED_FROZEN_BYPASS, "queued_frozen_bypass" },
+	{ OOM_A_STATS_REAPED, "reaped" },
+	{ OOM_A_STATS_EXITED_FIRST, "exited_first" },
+	{ OOM_A_STATS_GAVE_UP, "gave_up" },
+	{ OOM_A_STATS_MRELEASE_CALLS, "mrelease_calls" },
+	{ OOM_A_STATS_REAPED_KB, "reaped_kb" },
+	{ OOM_A_STATS_EVENTS_DROPPED, "events_dropped" },
+};
+
+#define BAR_WIDTH 40
+
+/* 1500 -> "1.5ms": bucket bounds as people read them */
+static void fmt_us(uint64_t us, char *buf, size_t len)
+{
+	if (us < 1000)
+		snprintf(buf, len, "%lluus", (unsigned long long)us);
+	else if (us < 1000000)
+		snprintf(buf, len, "%.1fms", (double)us / 1e3);
+	else
+		snprintf(buf, len, "%.1fs", (double)us / 1e6);
+}
+
+static void print_hist(const struct oom_stats *st, bool no_header)
+{
+	unsigned int first = st->nhist, last = 0;
+	uint64_t max = 0;
+
+	for (unsigned int i = 0; i < st->nhist; i++) {
+		if (!st->hist[i])
+			continue;
+		if (first == st->nhist)
+			first = i;
+		last = i;
+		if (st->hist[i] > max)
+			max = st->hist[i];
+	}
+	if (!no_header)
+		out_text("\nreap latency, OOM kill to end of reap by the oom_reaper:\n");
+	if (!max)
+		out_text("  (no reaps yet)\n");
+	out_arr_begin("latency_hist");
+	for (unsigned int i = 0; i < st->nhist; i++) {
+		uint64_t lo = i ? 1ULL << i : 0, hi = 2ULL << i;
+		char a[16], b[16], bar[BAR_WIDTH + 1];
+		int n;
+
+		out_obj_begin(NULL);
+		out_u64("from_us", NULL, lo);
+		if (i + 1 < st->nhist)
+			out_u64("to_us", NULL, hi);
+		out_u64("count", NULL, st->hist[i]);
+		out_obj_end();
+		if (!max || i < first || i > last)
+			continue;
+		n = (int)((st->hist[i] * BAR_WIDTH + max - 1) / max);
+		memset(bar, '#', (size_t)n);
+		bar[n] = '\0';
+		fmt_us(lo, a, sizeof(a));
+		fmt_us(hi, b, sizeof(b));
+		if (i + 1 < st->nhist)
+			out_text("  %7s .. %-7s %10llu %s\n", a, b,
+				 (unsigned long long)st->hist[i], bar);
+		else
+			out_text("  %7s .. %-7s %10llu %s\n", a, "", (unsigned long long)st->hist[i], bar);
+	}
+	out_arr_end();
+}
+
+int cmd_stats(struct opts *o, int argc, char **argv)
+{
+	struct oom_stats st;
+	struct nl_err e;
+	struct oom s;
+	int ret;
+
+	if (argc > 1)
+		return usage_error("stats", "unexpected argument '%s'", argv[1]);
+	ret = oom_connect(&s, "stats");
+	if (ret == -ENOENT) {
+		msg("stats: stock kernels count OOM kills only: see oom_kill in /proc/vmstat");
+		return stock_explain("stats");
+	}
+	if (ret)
+		return EXIT_FAIL;
+	ret = oom_stats_get(&s, &st, &e);
+	oom_disconnect(&s);
+	if (ret)
+		return report_nl_error("stats", ret, &e);
+
+	out_begin();
+	if (!o->no_header)
+		out_text("%-22s %12s\n", "COUNTER", "VALUE");
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		char label[32];
+
+		if (!(st.have & (1u << counters[i].attr)))
+			continue;
+		snprintf(label, sizeof(label), "%s", counters[i].key);
+		for (char *p = label; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		out_text("%-22s ", label);
+		out_u64(counters[i].key, "%12llu\n", st.count[counters[i].attr]);
+	}
+	print_hist(&st, o->no_header);
+	return out_end() ? EXIT_FAIL : EXIT_OK;
+}

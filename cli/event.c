@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Monitor events and how they print: see event.h */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+#include "output.h"
+#include "parse.h"
+#include "settings.h"
+
+const char *const ev_type_names[EV_NTYPES] = {
+	[EV_VICTIM] = "victim",
+	[EV_REAP_QUEUED] = "reap-queued",
+	[EV_REAP_DONE] = "reap-done",
+	[EV_POLICY] = "policy",
+	[EV_REAP_WAKE] = "reap-wake",
+	[EV_REAP_START] = "reap-start",
+	[EV_REAP_SKIP] = "reap-skip",
+	[EV_LOST] = "lost",
+};
+
+/* Names of the UAPI enums, in their order */
+static const char *const reason_names[] = { "delay", "zero-delay", "frozen-bypass", NULL };
+static const char *const source_names[] = { "oom-reaper", "process-mrelease", NULL };
+static const char *const result_names[] = { "reaped", "exited-first", "gave-up", NULL };
+static const char *const via_names[] = { "netlink", "sysctl", NULL };
+static const char *const lost_names[] = { "seq-gap", "overrun", "trace-buffer", NULL };
+
+static const struct {
+	const char *key;	/* JSON key, and text key= */
+	char kind;		/* see event_field_kind() */
+	const char *const *names;
+} fields[NFIELDS] = {
+	[F_PID] = { "pid", 'u' },
+	[F_TGID] = { "tgid", 'u' },
+	[F_COMM] = { "comm", 'c' },
+	[F_UID] = { "uid", 'u' },
+	[F_MEMCG_ID] = { "memcg_id", 'u' },
+	[F_OOM_SCORE_ADJ] = { "oom_score_adj", 's' },
+	[F_FROZEN] = { "frozen", 'b' },
+	[F_DELAY_MS] = { "delay_ms", 'u' },
+	[F_REASON] = { "reason", 'e', reason_names },
+	[F_FROZEN_BYPASS] = { "frozen_bypass", 'b' },
+	[F_SOURCE] = { "source", 'e', source_names },
+	[F_ORDER] = { "order", 'e', order_names },
+	[F_RESULT] = { "result", 'e', result_names },
+	[F_ATTEMPTS] = { "attempts", 'u' },
+	[F_DURATION_US] = { "duration_us", 'u' },
+	[F_ANON_RSS_KB] = { "anon_rss_kb", 'u' },
+	[F_FILE_RSS_KB] = { "file_rss_kb", 'u' },
+	[F_SHMEM_RSS_KB] = { "shmem_rss_kb", 'u' },
+	[F_TOTAL_VM_KB] = { "total_vm_kb", 'u' },
+	[F_PGTABLES_KB] = { "pgtables_kb", 'u' },
+	[F_CHANGER_PID] = { "changer_pid", 'u' },
+	[F_CHANGER_UID] = { "changer_uid", 'u' },
+	[F_CHANGED_VIA] = { "changed_via", 'e', via_names },
+	[F_COUNT] = { "count", 'u' },
+	[F_LOST_REASON] = { "reason", 'e', lost_names },
+};
+
+void event_init(struct event *ev, enum ev_type type, const char *origin)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->origin = origin;
+}
+
+void event_set(struct event *ev, enum ev_field f, uint64_t v)
+{
+	ev->v[f] = v;
+	ev->have |= 1ULL << f;
+}
+
+char event_field_kind(enum ev_field f)
+{
+	return fields[f].kind;
+}
+
+int event_set_name(struct event *ev, enum ev_field f, const char *name)
+{
+	char buf[32];
+	int i;
+
+	if (!fields[f].names)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", name);
+	for (char *p = buf; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	i = parse_word(buf, fields[f].names);
+	if (i < 0)
+		return -1;
+	event_set(ev, f, (uint64_t)i);
+	return 0;
+}
+
+unsigned int event_class(enum ev_type type)
+{
+	switch (type) {
+	case EV_VICTIM:
+		return EVC_VICTIM;
+	case EV_POLICY:
+		return EVC_POLICY;
+	case EV_LOST:
+		return EVC_ALL;
+	default:
+		return EVC_REAP;
+	}
+}
+
+int event_parse_classes(const char *s, unsigned int *classes)
+{
+	static const char *const names[] = { "victim", "reap", "policy", "all", NULL };
+	static const unsigned int bits[] = { EVC_VICTIM, EVC_REAP, EVC_POLICY, EVC_ALL };
+	char word[16];
+	unsigned int c = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int i;
+
+		if (n == 0 || n >= sizeof(word))
+			return -1;
+		memcpy(word, s, n);
+		word[n] = '\0';
+		i = parse_word(word, names);
+		if (i < 0)
+			return -1;
+		c |= bits[i];
+		s += n;
+		if (*s == ',' && !*++s)
+			return -1;	/* "victim," */
+	}
+	if (!c)
+		return -1;
+	*classes = c;
+	return 0;
+}
+
+void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)
+{
+	struct timespec mono, real;
+	int64_t ns;
+	time_t sec;
+	struct tm tm;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	ns = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
+	     ((int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec - (int64_t)mono_ns);
+	sec = (time_t)(ns / 1000000000);
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
+}
+
+static void print_field(const struct event *ev, enum ev_field f)
+{
+	const char *key = fields[f].key;
+	char fmt[48];
+	uint64_t v = ev->v[f];
+
+	switch (fields[f].kind) {
+	case 's':
+		snprintf(fmt, sizeof(fmt), " %s=%%lld", key);
+		out_s64(key, fmt, (int64_t)v);
+		break;
+	case 'b':
+		snprintf(fmt, sizeof(fmt), v <= 1 ? " %s=%%s" : " %s=%%llu", key);
+		if (v <= 1)
+			out_bool(key, fmt, v);
+		else
+			out_u64(key, fmt, v);	/* a newer kernel's value */
+		break;
+	case 'e':
+		snprintf(fmt, sizeof(fmt), " %s=%%s", key);
+		/* A value a newer kernel added prints as its number */
+		for (uint64_t i = 0; fields[f].names[i]; i++)
+			if (i == v) {
+				out_str(key, fmt, fields[f].names[i]);
+				return;
+			}
+		snprintf(fmt, sizeof(fmt), " %s=%%llu", key);
+		out_u64(key, fmt, v);
+		break;
+	case 'c':
+		snprintf(fmt, sizeof(fmt), " %s=%%s", key);
+		out_str(key, fmt, ev->comm);
+		break;
+	default:
+		snprintf(fmt, sizeof(fmt), " %s=%%llu", key);
+		out_u64(key, fmt, v);
+	}
+}
+
+int event_print(const struct event *ev, bool timestamp)
+{
+	char when[40];
+	uint64_t ts = ev->ts_ns;
+
+	if (!ev->has_ts) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ts = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+	}
+	mono_to_iso(ts, when, sizeof(when));
+	out_begin();
+	if (timestamp)
+		out_text("%s ", when);
+	out_str("type", "%s", ev_type_names[ev->type]);
+	if (ev->has_seq)
+		out_u64("seq", " seq=%llu", ev->seq);
+	out_u64("ts_mono_ns", NULL, ts);
+	out_str("time", NULL, when);
+	out_str("origin", NULL, ev->origin);
+	for (int f = 0; f < NFIELDS; f++)
+		if (ev->have & (1ULL << f))
+			print_field(ev, f);
+	out_text("\n");
+	return out_end();
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One event of `oomctl monitor`, whether it came from the oom netlink
+ * family or from tracefs, and its one text line or JSON object.
+ */
+#ifndef OOMCTL_EVENT_H
+#define OOMCTL_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum ev_type {
+	EV_VICTIM, EV_REAP_QUEUED, EV_REAP_DONE, EV_POLICY,
+	EV_REAP_WAKE, EV_REAP_START, EV_REAP_SKIP,	/* stock tracepoints */
+	EV_LOST,
+	EV_NTYPES
+};
+
+/* The classes --events selects */
+enum { EVC_VICTIM = 1, EVC_REAP = 2, EVC_POLICY = 4, EVC_ALL = 7 };
+
+/* Fields in output order; the JSON keys are in event.c */
+enum ev_field {
+	F_PID, F_TGID, F_COMM, F_UID, F_MEMCG_ID, F_OOM_SCORE_ADJ, F_FROZEN,
+	F_DELAY_MS, F_REASON, F_FROZEN_BYPASS, F_SOURCE, F_ORDER, F_RESULT,
+	F_ATTEMPTS, F_DURATION_US,
+	F_ANON_RSS_KB, F_FILE_RSS_KB, F_SHMEM_RSS_KB, F_TOTAL_VM_KB, F_PGTABLES_KB,
+	F_CHANGER_PID, F_CHANGER_UID, F_CHANGED_VIA,
+	F_COUNT, F_LOST_REASON,
+	NFIELDS
+};
+
+enum lost_reason { LOST_SEQ_GAP, LOST_OVERRUN, LOST_TRACE_BUFFER };
+
+struct event {
+	enum ev_type type;
+	const char *origin;	/* "netlink" or "tracefs" */
+	bool has_seq, has_ts;
+	uint64_t seq;
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
+	uint64_t have;		/* bit (1 << field) for each value set */
+	uint64_t v[NFIELDS];	/* signed fields hold the int64_t bits */
+	char comm[64];
+};
+
+extern const char *const ev_type_names[EV_NTYPES];
+
+void event_init(struct event *ev, enum ev_type type, const char *origin);
+void event_set(struct event *ev, enum ev_field f, uint64_t v);
+/* Set an enum field from its name ("exited-first", or "exited_first" as
+ * tracepoints spell it): 0, or -1 for a name we do not know */
+int event_set_name(struct event *ev, enum ev_field f, const char *name);
+/* Kind of a field, for parsers: 'u' unsigned, 's' signed, 'b' bool,
+ * 'e' enum, 'c' the comm string */
+char event_field_kind(enum ev_field f);
+/* The --events class of a type; the lost record is in every class */
+unsigned int event_class(enum ev_type type);
+/* "victim,reap" -> EVC_VICTIM | EVC_REAP: 0 or -1 */
+int event_parse_classes(const char *s, unsigned int *classes);
+
+/* One line of text or one JSON object, flushed: 0, or -1 on write error */
+int event_print(const struct event *ev, bool timestamp);
+/* ISO 8601 UTC wall-clock time of a CLOCK_MONOTONIC time stamp */
+void mono_to_iso(uint64_t mono_ns, char *buf, size_t len);
+
+#endif

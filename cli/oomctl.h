@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the commands share: options, exit codes, the oom family session */
+#ifndef OOMCTL_H
+#define OOMCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "oomnl.h"
+#include "settings.h"
+
+#ifndef OOMCTL_VERSION
+#define OOMCTL_VERSION "0.1"
+#endif
+
+/* Exit codes: documented in oomctl(8) and --help */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the operation failed */
+	EXIT_USAGE = 2,		/* bad command line or policy file */
+	EXIT_NOFAMILY = 3,	/* the kernel has no oom netlink family */
+	EXIT_PERM = 4,		/* permission denied */
+	EXIT_DRIFT = 5,		/* apply --check: the policy differs */
+};
+
+struct opts {
+	bool json, pretty, no_header;
+	/* monitor */
+	bool has_count, has_timeout, timestamp, tracefs;
+	uint64_t count, timeout_ms;
+	unsigned int events;	/* EVC_* */
+	/* apply */
+	bool dry_run, check;
+};
+
+/* "oomctl: " + message on stderr */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error for cmd: message, pointer to --help; returns EXIT_USAGE */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A connection to the oom family */
+struct oom {
+	struct nl nl;
+	struct genl_family_info fi;
+};
+
+/*
+ * Open a socket and resolve the family.  0; -ENOENT if the kernel has no
+ * oom family (nothing printed: callers explain with stock_explain()); or
+ * another -errno, printed for cmd.
+ */
+int oom_connect(struct oom *o, const char *cmd);
+void oom_disconnect(struct oom *o);
+int oom_policy_get(struct oom *o, struct policy *p, struct nl_err *e);
+/* Send the settings want has, in one request; the result in *res */
+int oom_policy_set(struct oom *o, const struct policy *want,
+		   struct policy *res, struct nl_err *e);
+int oom_stats_get(struct oom *o, struct oom_stats *st, struct nl_err *e);
+/*
+ * Print a failed request (the kernel's extack verbatim, with the setting
+ * it points at) and return the exit code for it.
+ */
+int report_nl_error(const char *cmd, int err, const struct nl_err *e);
+
+/* Kernels without the oom family (stock.c) */
+/* The built-in policy of a stock kernel release ("6.18.44-..."), all set */
+void stock_policy(const char *release, struct policy *p);
+/* Read the vm.oom_reap_* sysctls if the kernel has them: 0 or -errno */
+int sysctl_policy(struct policy *p);
+/* Explain, for cmd, that the family is missing; returns EXIT_NOFAMILY */
+int stock_explain(const char *cmd);
+
+int cmd_show(struct opts *o, int argc, char **argv);
+int cmd_set(struct opts *o, int argc, char **argv);
+int cmd_reset(struct opts *o, int argc, char **argv);
+int cmd_apply(struct opts *o, int argc, char **argv);
+int cmd_stats(struct opts *o, int argc, char **argv);
+int cmd_monitor(struct opts *o, int argc, char **argv);
+int cmd_dump(struct opts *o, int argc, char **argv);
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The oom family's messages: see oomnl.h */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "oomnl.h"
+
+struct nlmsghdr *oom_get_msg(void *buf, uint16_t family, uint8_t cmd)
+{
+	return genl_msg(buf, family, cmd, OOM_FAMILY_VERSION, 0);
+}
+
+struct nlmsghdr *oom_policy_set_msg(void *buf, uint16_t family,
+				    const struct policy *p)
+{
+	struct nlmsghdr *nlh = oom_get_msg(buf, family, OOM_CMD_POLICY_SET);
+
+	for (int i = 0; i < NSETTINGS; i++)
+		if (p->have & (1u << i))
+			mnl_attr_put_u32(nlh, settings[i].attr, p->val[i]);
+	return nlh;
+}
+
+static const struct nl_rule policy_rules[OOM_A_POLICY_MAX + 1] = {
+	[OOM_A_POLICY_REAP_DELAY_MS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_FROZEN_BYPASS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_REAP_ORDER] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_REAP_DELAY_MAX_MS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_SEQ] = { MNL_TYPE_U64 },
+	[OOM_A_POLICY_TIMESTAMP_NS] = { MNL_TYPE_U64 },
+	[OOM_A_POLICY_CHANGER_PID] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_CHANGER_UID] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_CHANGED_VIA] = { MNL_TYPE_U32 },
+};
+
+int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
+		     struct nl_err *e)
+{
+	const struct nlattr *tb[OOM_A_POLICY_MAX + 1];
+
+	memset(p, 0, sizeof(*p));
+	if (nl_parse_attrs(nlh, sizeof(struct genlmsghdr), policy_rules,
+			   OOM_A_POLICY_MAX, tb, e))
+		return -EBADMSG;
+	for (int i = 0; i < NSETTINGS; i++) {
+		if (!tb[settings[i].attr])
+			return nl_err_bad(e, "policy reply without %s", settings[i].name);
+		p->val[i] = mnl_attr_get_u32(tb[settings[i].attr]);
+		p->have |= 1u << i;
+	}
+	if (tb[OOM_A_POLICY_REAP_DELAY_MAX_MS])
+		p->delay_max_ms = mnl_attr_get_u32(tb[OOM_A_POLICY_REAP_DELAY_MAX_MS]);
+	return 0;
+}
+
+static const struct nl_rule stats_rules[OOM_A_STATS_MAX + 1] = {
+	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { MNL_TYPE_U64 },
+	[OOM_A_STATS_LATENCY_HIST] = { MNL_TYPE_U64, .multi = true },
+};
+
+int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
+		    struct nl_err *e)
+{
+	const struct nlattr *tb[OOM_A_STATS_MAX + 1], *a;
+
+	memset(st, 0, sizeof(*st));
+	if (nl_parse_attrs(nlh, sizeof(struct genlmsghdr), stats_rules,
+			   OOM_A_STATS_MAX, tb, e))
+		return -EBADMSG;
+	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++) {
+		if (!tb[i])
+			continue;
+		st->count[i] = mnl_attr_get_u64(tb[i]);
+		st->have |= 1u << i;
+	}
+	/* Validated above: every LATENCY_HIST is a u64, in bucket order */
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != OOM_A_STATS_LATENCY_HIST)
+			continue;
+		if (st->nhist == OOM_HIST_MAX)
+			return nl_err_bad(e, "more than %d latency buckets", OOM_HIST_MAX);
+		st->hist[st->nhist++] = mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
+static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {
+	[OOM_A_EVENT_SEQ] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_TIMESTAMP_NS] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_PID] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_TGID] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_COMM] = { MNL_TYPE_NUL_STRING },
+	[OOM_A_EVENT_UID] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_MEMCG_ID] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_OOM_SCORE_ADJ] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_ANON_RSS_KB] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_FILE_RSS_KB] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_SHMEM_RSS_KB] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_FROZEN] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_DELAY_MS] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_REASON] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_SOURCE] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_REAP_ORDER] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_RESULT] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_ATTEMPTS] = { MNL_TYPE_U32 },
+	[OOM_A_EVENT_DURATION_US] = { MNL_TYPE_U64 },
+};
+
+/* Attribute -> event field + 1 (0: none); seq and timestamp apart */
+static const int event_fields[OOM_A_EVENT_MAX + 1] = {
+	[OOM_A_EVENT_PID] = F_PID + 1,
+	[OOM_A_EVENT_TGID] = F_TGID + 1,
+	[OOM_A_EVENT_UID] = F_UID + 1,
+	[OOM_A_EVENT_MEMCG_ID] = F_MEMCG_ID + 1,
+	[OOM_A_EVENT_OOM_SCORE_ADJ] = F_OOM_SCORE_ADJ + 1,
+	[OOM_A_EVENT_ANON_RSS_KB] = F_ANON_RSS_KB + 1,
+	[OOM_A_EVENT_FILE_RSS_KB] = F_FILE_RSS_KB + 1,
+	[OOM_A_EVENT_SHMEM_RSS_KB] = F_SHMEM_RSS_KB + 1,
+	[OOM_A_EVENT_FROZEN] = F_FROZEN + 1,
+	[OOM_A_EVENT_DELAY_MS] = F_DELAY_MS + 1,
+	[OOM_A_EVENT_REASON] = F_REASON + 1,
+	[OOM_A_EVENT_SOURCE] = F_SOURCE + 1,
+	[OOM_A_EVENT_REAP_ORDER] = F_ORDER + 1,
+	[OOM_A_EVENT_RESULT] = F_RESULT + 1,
+	[OOM_A_EVENT_ATTEMPTS] = F_ATTEMPTS + 1,
+	[OOM_A_EVENT_DURATION_US] = F_DURATION_US + 1,
+};
+
+static const int policy_fields[OOM_A_POLICY_MAX + 1] = {
+	[OOM_A_POLICY_REAP_DELAY_MS] = F_DELAY_MS + 1,
+	[OOM_A_POLICY_FROZEN_BYPASS] = F_FROZEN_BYPASS + 1,
+	[OOM_A_POLICY_REAP_ORDER] = F_ORDER + 1,
+	[OOM_A_POLICY_CHANGER_PID] = F_CHANGER_PID + 1,
+	[OOM_A_POLICY_CHANGER_UID] = F_CHANGER_UID + 1,
+	[OOM_A_POLICY_CHANGED_VIA] = F_CHANGED_VIA + 1,
+};
+
+/* Copy the attributes of tb into ev by the field map */
+static void fill_event(struct event *ev, const struct nlattr *const *tb,
+		       const struct nl_rule *rules, const int *map,
+		       unsigned int max)
+{
+	for (unsigned int t = 0; t <= max; t++) {
+		enum ev_field f = (enum ev_field)(map[t] - 1);
+
+		if (!tb[t] || !map[t])
+			continue;
+		if (rules[t].type == MNL_TYPE_U64)
+			event_set(ev, f, mnl_attr_get_u64(tb[t]));
+		else if (event_field_kind(f) == 's')
+			event_set(ev, f, (uint64_t)(int64_t)(int32_t)mnl_attr_get_u32(tb[t]));
+		else
+			event_set(ev, f, mnl_attr_get_u32(tb[t]));
+	}
+}
+
+int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
+		    struct nl_err *e)
+{
+	const struct nlattr *tb[OOM_A_EVENT_MAX + 1];
+	const struct nlattr *ptb[OOM_A_POLICY_MAX + 1];
+	const struct genlmsghdr *g;
+	const struct nlattr *seq, *ts;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*g))
+		return nl_err_bad(e, "notification of %u bytes has no genetlink header",
+				  nlh->nlmsg_len);
+	g = mnl_nlmsg_get_payload(nlh);
+	switch (g->cmd) {
+	case OOM_CMD_POLICY_NTF:
+		event_init(ev, EV_POLICY, "netlink");
+		if (nl_parse_attrs(nlh, sizeof(*g), policy_rules, OOM_A_POLICY_MAX, ptb, e))
+			return -EBADMSG;
+		fill_event(ev, ptb, policy_rules, policy_fields, OOM_A_POLICY_MAX);
+		seq = ptb[OOM_A_POLICY_SEQ];
+		ts = ptb[OOM_A_POLICY_TIMESTAMP_NS];
+		break;
+	case OOM_CMD_VICTIM_NTF:
+	case OOM_CMD_REAP_QUEUED_NTF:
+	case OOM_CMD_REAP_DONE_NTF:
+		event_init(ev, g->cmd == OOM_CMD_VICTIM_NTF ? EV_VICTIM :
+			   g->cmd == OOM_CMD_REAP_QUEUED_NTF ? EV_REAP_QUEUED :
+			   EV_REAP_DONE, "netlink");
+		if (nl_parse_attrs(nlh, sizeof(*g), event_rules, OOM_A_EVENT_MAX, tb, e))
+			return -EBADMSG;
+		fill_event(ev, tb, event_rules, event_fields, OOM_A_EVENT_MAX);
+		if (tb[OOM_A_EVENT_COMM]) {
+			snprintf(ev->comm, sizeof(ev->comm), "%s",
+				 mnl_attr_get_str(tb[OOM_A_EVENT_COMM]));
+			ev->have |= 1ULL << F_COMM;
+		}
+		seq = tb[OOM_A_EVENT_SEQ];
+		ts = tb[OOM_A_EVENT_TIMESTAMP_NS];
+		break;
+	default:
+		return 1;
+	}
+	if (!seq || !ts)
+		return nl_err_bad(e, "%s notification without %s",
+				  ev_type_names[ev->type], seq ? "timestamp" : "sequence number");
+	ev->has_seq = ev->has_ts = true;
+	ev->seq = mnl_attr_get_u64(seq);
+	ev->ts_ns = mnl_attr_get_u64(ts);
+	return 0;
+}
