@@ -247,12 +247,13 @@ TEST_F_TIMEOUT(atomic, concurrent_full_sets, 300)
 	ASSERT_EQ(0, oomnl_sysctl_policy(&sys));
 	EXPECT_TRUE(pol_is(&sys, fin.delay_ms, fin.frozen_bypass, fin.order))
 		TH_LOG("sysctls %s", pol_str(&sys, buf, sizeof(buf)));
-	if (d.count)
+	if (d.count) {
 		EXPECT_TRUE(pol_is(&d.last, fin.delay_ms, fin.frozen_bypass, fin.order))
 			TH_LOG("the last notification (seq %llu) says %s but the policy is %s: notifications are not sent in the order the changes were applied",
 			       (unsigned long long)d.last_seq,
 			       pol_str(&d.last, why, sizeof(why)),
 			       pol_str(&fin, buf, sizeof(buf)));
+	}
 }
 
 /*

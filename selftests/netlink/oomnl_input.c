@@ -106,22 +106,25 @@ static void expect_refused(struct __test_metadata *_metadata,
 		       strerror(f->err1), f->err2 ? " or " : "",
 		       f->err2 ? strerror(f->err2) : "");
 	EXPECT_EQ(0, r->nreplies) TH_LOG("%s: a refused request got a reply", f->what);
-	if (f->need_msg)
+	if (f->need_msg) {
 		EXPECT_NE(0, r->msg[0]) TH_LOG("%s: no extack message", f->what);
+	}
 	if (f->offs >= 0) {
 		EXPECT_TRUE(r->has_offs) TH_LOG("%s: no NLMSGERR_ATTR_OFFS", f->what);
-		if (r->has_offs)
+		if (r->has_offs) {
 			EXPECT_EQ((uint32_t)f->offs, r->offs)
 				TH_LOG("%s: extack points at byte %u, the attribute is at %d",
 				       f->what, r->offs, f->offs);
+		}
 	} else if (f->offs == ANY_OFFS) {
 		EXPECT_TRUE(r->has_offs) TH_LOG("%s: no NLMSGERR_ATTR_OFFS", f->what);
 	}
 	if (f->pol_max >= 0) {
 		EXPECT_TRUE(r->has_pol_max)
 			TH_LOG("%s: extack without the policy's maximum", f->what);
-		if (r->has_pol_max)
+		if (r->has_pol_max) {
 			EXPECT_EQ((uint64_t)f->pol_max, r->pol_max);
+		}
 	}
 	TH_LOG("%s: %s%s%s%s", f->what, strerror(r->error), r->msg[0] ? " \"" : "",
 	       r->msg, r->msg[0] ? "\"" : "");

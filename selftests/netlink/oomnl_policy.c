@@ -208,9 +208,10 @@ static uint64_t expect_policy_ntf(struct __test_metadata *_metadata,
 		       e->via == OOM_CHANGED_VIA_NETLINK ? "netlink" : "sysctl");
 	EXPECT_EQ((uint64_t)e->pid, n.v[OOM_A_POLICY_CHANGER_PID]);
 	EXPECT_EQ((uint64_t)e->uid, n.v[OOM_A_POLICY_CHANGER_UID]);
-	if (e->seq)
+	if (e->seq) {
 		EXPECT_EQ(e->seq, n.v[OOM_A_POLICY_SEQ])
 			TH_LOG("notification seq not consecutive");
+	}
 	EXPECT_LE(e->t0, n.v[OOM_A_POLICY_TIMESTAMP_NS]);
 	EXPECT_GE(t1, n.v[OOM_A_POLICY_TIMESTAMP_NS]);
 	return n.v[OOM_A_POLICY_SEQ];

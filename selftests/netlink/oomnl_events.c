@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "oom" family, events and stats for real OOM kills.
+ *
+ * A subscriber of "config" and "events" sets a policy (policy-ntf, seq S),
+ * then a memory cgroup OOM-kills a victim.  It must see exactly victim-ntf,
+ * reap-queued-ntf and reap-done-ntf for that pid, in that order, with seqs
+ * S+1, S+2, S+3, values that describe the victim (pid, tgid, comm, uid,
+ * memcg id, oom_score_adj, RSS, frozen) and what the policy implies (delay
+ * and reason, reap order, timing), and stats-get must have moved by exactly
+ * that kill.  Variants: delay 0 (zero-delay), a delay (the reaper waits it
+ * out), a frozen victim with frozen-bypass (no delay) and without.
+ *
+ * A second fixture reaps a killed process with process_mrelease(2): one
+ * reap-done-ntf with source process-mrelease, counted in mrelease-calls and
+ * not in the oom_reaper latency histogram.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "oomnl_test.h"
+
+#define STEP_MS		15000		/* setup steps, a reap without delay */
+#define VICTIM_COMM	"oomnl-victim"
+#define VICTIM_ADJ	500
+#define HOLD_BYTES	(24UL << 20)	/* frozen victims hold this much */
+#define MAX_ATTEMPTS	10		/* MAX_OOM_REAP_RETRIES */
+
+static uint64_t seq_of(const struct oom_ntf *n)
+{
+	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_SEQ] : n->v[OOM_A_EVENT_SEQ];
+}
+
+static uint64_t ts_of(const struct oom_ntf *n)
+{
+	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_TIMESTAMP_NS] :
+					      n->v[OOM_A_EVENT_TIMESTAMP_NS];
+}
+
+static const char *reason_name(uint64_t r)
+{
+	return r == OOM_REAP_REASON_DELAY ? "delay" :
+	       r == OOM_REAP_REASON_ZERO_DELAY ? "zero-delay" :
+	       r == OOM_REAP_REASON_FROZEN_BYPASS ? "frozen-bypass" : "?";
+}
+
+static const char *result_name(uint64_t r)
+{
+	return r == OOM_REAP_RESULT_REAPED ? "reaped" :
+	       r == OOM_REAP_RESULT_EXITED_FIRST ? "exited-first" :
+	       r == OOM_REAP_RESULT_GAVE_UP ? "gave-up" : "?";
+}
+
+/* What the subscriber saw of one victim. */
+struct kill_obs {
+	struct oom_ntf victim, queued, done;
+	bool has_victim, has_queued, has_done;
+	int unexpected;		/* other notifications, duplicates, wrong order */
+	char unexpected_why[200];
+	int gaps;
+	char gap_why[100];
+	int err;
+	char err_why[256];
+};
+
+static void unexpected(struct kill_obs *o, const char *fmt, const struct oom_ntf *n)
+{
+	if (!o->unexpected++)
+		snprintf(o->unexpected_why, sizeof(o->unexpected_why), "%s %s (pid %llu, seq %llu)",
+			 fmt, oomnl_cmd_name(n->cmd),
+			 (unsigned long long)(n->cmd == OOM_CMD_POLICY_NTF ? 0 : n->v[OOM_A_EVENT_PID]),
+			 (unsigned long long)seq_of(n));
+}
+
+/* Collect notifications until @pid's reap-done (or @src's for mrelease). */
+static void collect_kill(struct oomnl *sub, pid_t pid, uint64_t seq0,
+			 int timeout_ms, struct kill_obs *o)
+{
+	int64_t deadline = oomnl_now_ms() + timeout_ms;
+	uint64_t prev = seq0;
+	struct oom_ntf n;
+
+	memset(o, 0, sizeof(*o));
+	while (!o->has_done) {
+		int64_t left = deadline - oomnl_now_ms();
+
+		o->err = oomnl_ntf_next(sub, &n, left > 0 ? left : 0, o->err_why,
+					sizeof(o->err_why));
+		if (o->err)
+			return;
+		if (seq_of(&n) != prev + 1 && !o->gaps++)
+			snprintf(o->gap_why, sizeof(o->gap_why), "%s has seq %llu after %llu",
+				 oomnl_cmd_name(n.cmd), (unsigned long long)seq_of(&n),
+				 (unsigned long long)prev);
+		prev = seq_of(&n);
+		if (n.cmd == OOM_CMD_POLICY_NTF || n.v[OOM_A_EVENT_PID] != (uint64_t)pid) {
+			unexpected(o, "notification about someone else:", &n);
+			continue;
+		}
+		switch (n.cmd) {
+		case OOM_CMD_VICTIM_NTF:
+			if (o->has_victim || o->has_queued)
+				unexpected(o, "out of order or repeated:", &n);
+			else
+				o->victim = n, o->has_victim = true;
+			break;
+		case OOM_CMD_REAP_QUEUED_NTF:
+			if (o->has_queued)
+				unexpected(o, "repeated:", &n);
+			else
+				o->queued = n, o->has_queued = true;
+			break;
+		case OOM_CMD_REAP_DONE_NTF:
+			o->done = n, o->has_done = true;
+			break;
+		}
+	}
+}
+
+static int latency_bucket(uint64_t us)
+{
+	int i = 0;
+
+	while (us >= 2 && i < OOM_LATENCY_BUCKETS - 1)
+		us >>= 1, i++;
+	return i;
+}
+
+/* ---- OOM kills ---- */
+
+FIXTURE(events) {
+	struct oomnl c, sub;
+	struct oomnl_reply r;
+	struct cg cg;
+	struct victim v;
+	pid_t trigger;
+	char why[256];
+};
+
+FIXTURE_VARIANT(events) {
+	uint32_t delay, bypass, order;
+	bool frozen;			/* freeze the victim before the kill */
+	uint32_t reason, queued_delay;	/* what the kernel must report */
+};
+
+FIXTURE_VARIANT_ADD(events, zero_delay_forward) {
+	.delay = 0, .bypass = 1, .order = OOM_REAP_ORDER_FORWARD, .frozen = false,
+	.reason = OOM_REAP_REASON_ZERO_DELAY, .queued_delay = 0,
+};
+
+FIXTURE_VARIANT_ADD(events, delay_300_reverse) {
+	.delay = 300, .bypass = 0, .order = OOM_REAP_ORDER_REVERSE, .frozen = false,
+	.reason = OOM_REAP_REASON_DELAY, .queued_delay = 300,
+};
+
+FIXTURE_VARIANT_ADD(events, frozen_bypass) {
+	.delay = 5000, .bypass = 1, .order = OOM_REAP_ORDER_REVERSE, .frozen = true,
+	.reason = OOM_REAP_REASON_FROZEN_BYPASS, .queued_delay = 0,
+};
+
+FIXTURE_VARIANT_ADD(events, frozen_no_bypass) {
+	.delay = 400, .bypass = 0, .order = OOM_REAP_ORDER_FORWARD, .frozen = true,
+	.reason = OOM_REAP_REASON_DELAY, .queued_delay = 400,
+};
+
+FIXTURE_SETUP(events)
+{
+	int err;
+
+	OOMNL_REQUIRE_FAMILY();
+	ASSERT_EQ(0, oomnl_restore_defaults());
+	err = oomnl_open(&self->c);
+	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
+	err = oomnl_subscribe(&self->sub, true, true);
+	ASSERT_EQ(0, err) TH_LOG("subscribing to config+events: %s", strerror(-err));
+	err = cg_create(&self->cg, "oomnl");
+	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(events)
+{
+	if (self->trigger > 0) {
+		kill(self->trigger, SIGKILL);
+		finish_child(self->trigger, STEP_MS);
+	}
+	victim_destroy(&self->v);
+	cg_destroy(&self->cg);
+	oomnl_close(&self->sub);
+	oomnl_close(&self->c);
+	EXPECT_EQ(0, oomnl_restore_defaults());
+}
+
+TEST_F_TIMEOUT(events, oom_kill, 180)
+{
+	const uint32_t wait_ms = variant->delay + 30000;
+	struct victim_opts vo = {
+		.uid = OOMNL_UID_TEST, .comm = VICTIM_COMM,
+		.oom_score_adj = VICTIM_ADJ,
+		.hold_bytes = variant->frozen ? HOLD_BYTES : 0,
+	};
+	uint64_t t0, t1, seq0, sum0 = 0, sum1 = 0, lat_us, vanon, q_to_done_ms;
+	struct oom_stats st0, st1;
+	struct kill_obs o;
+	struct oom_ntf n;
+	struct oom_pol p;
+	int err, i, b, hit = -1;
+
+	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("stats-get: %s", self->why);
+
+	/* The policy under test; its notification anchors the seqs. */
+	err = oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(variant->delay, variant->bypass,
+							  variant->order),
+			       &p, &self->r, self->why, sizeof(self->why));
+	ASSERT_EQ(0, err) TH_LOG("policy-set: %s", self->why);
+	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
+	ASSERT_EQ(0, err) TH_LOG("policy-ntf: %s", self->why);
+	ASSERT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
+	seq0 = seq_of(&n);
+
+	t0 = oomnl_now_ns();
+	if (!variant->frozen) {
+		/* Touches memory until the memcg OOM killer kills it. */
+		ASSERT_EQ(0, cg_write(&self->cg, "memory.max", "32M"));
+		err = victim_start(&self->v, &self->cg, &vo, STEP_MS);
+		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(-err));
+	} else {
+		/* Holds 24M, gets frozen, then the limit drops under it. */
+		ASSERT_EQ(0, cg_write(&self->cg, "memory.max", "64M"));
+		err = victim_start(&self->v, &self->cg, &vo, STEP_MS);
+		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(-err));
+		ASSERT_EQ(0, cg_write(&self->cg, "cgroup.freeze", "1"));
+		err = cg_wait_event(&self->cg, "frozen", 1, STEP_MS);
+		ASSERT_EQ(0, err) TH_LOG("freezing: %s", strerror(-err));
+		self->trigger = cg_write_async(&self->cg, "memory.max", "8M");
+		ASSERT_LT(0, self->trigger);
+	}
+
+	collect_kill(&self->sub, self->v.pid, seq0, wait_ms, &o);
+	err = victim_wait(&self->v, STEP_MS);
+	t1 = oomnl_now_ns();
+	ASSERT_EQ(0, err) TH_LOG("the victim is still alive");
+	EXPECT_TRUE(WIFSIGNALED(self->v.status) && WTERMSIG(self->v.status) == SIGKILL)
+		TH_LOG("victim status %#x: not killed by SIGKILL", self->v.status);
+	if (self->trigger > 0) {
+		EXPECT_EQ(0, finish_child(self->trigger, STEP_MS))
+			TH_LOG("lowering memory.max failed");
+		self->trigger = 0;
+	}
+
+	ASSERT_EQ(0, o.err) TH_LOG("victim %d: %s (had victim %d queued %d done %d)",
+				   self->v.pid, o.err_why, o.has_victim, o.has_queued, o.has_done);
+	ASSERT_TRUE(o.has_victim && o.has_queued && o.has_done)
+		TH_LOG("victim-ntf %d reap-queued-ntf %d reap-done-ntf %d",
+		       o.has_victim, o.has_queued, o.has_done);
+	EXPECT_EQ(0, o.unexpected) TH_LOG("%s", o.unexpected_why);
+	EXPECT_EQ(0, o.gaps) TH_LOG("%s", o.gap_why);
+	EXPECT_EQ(seq0 + 1, seq_of(&o.victim));
+	EXPECT_EQ(seq0 + 2, seq_of(&o.queued));
+	EXPECT_EQ(seq0 + 3, seq_of(&o.done));
+	/* Nothing more is queued after the reap, nor after the exit. */
+	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
+	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after reap-done: %s seq %llu pid %llu",
+					  err ? self->why : oomnl_cmd_name(n.cmd),
+					  (unsigned long long)seq_of(&n),
+					  (unsigned long long)n.v[OOM_A_EVENT_PID]);
+
+	/* victim-ntf: who was killed. */
+	EXPECT_EQ((uint64_t)self->v.pid, o.victim.v[OOM_A_EVENT_PID]);
+	EXPECT_EQ((uint64_t)self->v.pid, o.victim.v[OOM_A_EVENT_TGID]);
+	EXPECT_STREQ(VICTIM_COMM, o.victim.comm);
+	EXPECT_EQ((uint64_t)OOMNL_UID_TEST, o.victim.v[OOM_A_EVENT_UID]);
+	EXPECT_EQ(self->cg.id, o.victim.v[OOM_A_EVENT_MEMCG_ID]);
+	EXPECT_EQ((uint64_t)VICTIM_ADJ, o.victim.v[OOM_A_EVENT_OOM_SCORE_ADJ]);
+	EXPECT_EQ((uint64_t)variant->frozen, o.victim.v[OOM_A_EVENT_FROZEN]);
+	vanon = o.victim.v[OOM_A_EVENT_ANON_RSS_KB];
+	if (variant->frozen) {
+		EXPECT_LE(HOLD_BYTES >> 10, vanon);
+		EXPECT_GE((HOLD_BYTES >> 10) + 2048, vanon);
+	} else {
+		EXPECT_LE(16384ull, vanon);
+		EXPECT_GE(32768ull, vanon);
+	}
+	EXPECT_EQ(0ull, o.victim.v[OOM_A_EVENT_SHMEM_RSS_KB]);
+	EXPECT_GE(32768ull, o.victim.v[OOM_A_EVENT_FILE_RSS_KB]);
+
+	/* reap-queued-ntf: what the policy implies. */
+	EXPECT_EQ((uint64_t)variant->reason, o.queued.v[OOM_A_EVENT_REASON])
+		TH_LOG("reason %s, expected %s", reason_name(o.queued.v[OOM_A_EVENT_REASON]),
+		       reason_name(variant->reason));
+	EXPECT_EQ((uint64_t)variant->queued_delay, o.queued.v[OOM_A_EVENT_DELAY_MS]);
+
+	/* reap-done-ntf. */
+	EXPECT_EQ((uint64_t)OOM_REAP_SOURCE_OOM_REAPER, o.done.v[OOM_A_EVENT_SOURCE]);
+	EXPECT_EQ((uint64_t)variant->order, o.done.v[OOM_A_EVENT_REAP_ORDER]);
+	EXPECT_NE((uint64_t)OOM_REAP_RESULT_GAVE_UP, o.done.v[OOM_A_EVENT_RESULT])
+		TH_LOG("the reaper gave up on an uncontended victim");
+	EXPECT_GE((uint64_t)MAX_ATTEMPTS, o.done.v[OOM_A_EVENT_ATTEMPTS]);
+	if (o.done.v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_REAPED) {
+		EXPECT_LE(1ull, o.done.v[OOM_A_EVENT_ATTEMPTS]);
+		EXPECT_GT(vanon / 4 + 1, o.done.v[OOM_A_EVENT_ANON_RSS_KB])
+			TH_LOG("reaped, yet %llu of %llu kB anon left",
+			       (unsigned long long)o.done.v[OOM_A_EVENT_ANON_RSS_KB],
+			       (unsigned long long)vanon);
+	}
+	EXPECT_GE(vanon, o.done.v[OOM_A_EVENT_ANON_RSS_KB]);
+	EXPECT_GE((t1 - t0) / 1000, o.done.v[OOM_A_EVENT_DURATION_US]);
+
+	/* Timing: in order, within the test, and the delay honoured. */
+	EXPECT_LE(t0, ts_of(&o.victim));
+	EXPECT_LE(ts_of(&o.victim), ts_of(&o.queued));
+	EXPECT_LE(ts_of(&o.queued), ts_of(&o.done));
+	EXPECT_GE(t1, ts_of(&o.done));
+	q_to_done_ms = (ts_of(&o.done) - ts_of(&o.queued)) / 1000000;
+	TH_LOG("victim %d: anon %llu kB, %s after %llu ms (%s), %llu attempts, %llu us reaping, %llu kB anon left",
+	       self->v.pid, (unsigned long long)vanon,
+	       result_name(o.done.v[OOM_A_EVENT_RESULT]), (unsigned long long)q_to_done_ms,
+	       reason_name(o.queued.v[OOM_A_EVENT_REASON]),
+	       (unsigned long long)o.done.v[OOM_A_EVENT_ATTEMPTS],
+	       (unsigned long long)o.done.v[OOM_A_EVENT_DURATION_US],
+	       (unsigned long long)o.done.v[OOM_A_EVENT_ANON_RSS_KB]);
+	if (variant->queued_delay) {
+		/* The timer runs on jiffies: allow one tick (>= 100 Hz) early. */
+		EXPECT_LE(variant->queued_delay - 10, q_to_done_ms)
+			TH_LOG("reaped %llu ms after queueing with a %u ms delay",
+			       (unsigned long long)q_to_done_ms, variant->queued_delay);
+	} else {
+		EXPECT_GT(1500ull, q_to_done_ms)
+			TH_LOG("no delay, yet the reap ended %llu ms after queueing (policy delay %u)",
+			       (unsigned long long)q_to_done_ms, variant->delay);
+	}
+
+	/* Stats moved by exactly this kill. */
+	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st1, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("stats-get: %s", self->why);
+#define DELTA(a) (st1.c[OOM_A_STATS_##a] - st0.c[OOM_A_STATS_##a])
+	EXPECT_EQ(1ull, DELTA(VICTIMS));
+	EXPECT_EQ(variant->reason == OOM_REAP_REASON_DELAY ? 1ull : 0ull, DELTA(QUEUED_DELAY));
+	EXPECT_EQ(variant->reason == OOM_REAP_REASON_ZERO_DELAY ? 1ull : 0ull,
+		  DELTA(QUEUED_ZERO_DELAY));
+	EXPECT_EQ(variant->reason == OOM_REAP_REASON_FROZEN_BYPASS ? 1ull : 0ull,
+		  DELTA(QUEUED_FROZEN_BYPASS));
+	EXPECT_EQ(o.done.v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_REAPED ? 1ull : 0ull,
+		  DELTA(REAPED));
+	EXPECT_EQ(o.done.v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_EXITED_FIRST ? 1ull : 0ull,
+		  DELTA(EXITED_FIRST));
+	EXPECT_EQ(0ull, DELTA(GAVE_UP));
+	EXPECT_EQ(0ull, DELTA(MRELEASE_CALLS));
+	EXPECT_EQ(0ull, DELTA(EVENTS_DROPPED));
+	if (o.done.v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_REAPED) {
+		EXPECT_LT(0ull, DELTA(REAPED_KB)) TH_LOG("a reap that unmapped memory counted 0 kB");
+	}
+	for (i = 0; i < OOM_LATENCY_BUCKETS; i++) {
+		EXPECT_LE(st0.hist[i], st1.hist[i]);
+		sum0 += st0.hist[i];
+		sum1 += st1.hist[i];
+		if (st1.hist[i] != st0.hist[i])
+			hit = i;
+	}
+	EXPECT_EQ(1ull, sum1 - sum0) TH_LOG("latency-hist: one oom_reaper reap, %llu entries added",
+					    (unsigned long long)(sum1 - sum0));
+	lat_us = (ts_of(&o.done) - ts_of(&o.victim)) / 1000;
+	b = latency_bucket(lat_us);
+	EXPECT_TRUE(hit >= b - 1 && hit <= b + 1)
+		TH_LOG("kill to reap-done took %llu us (bucket %d), histogram bucket %d moved",
+		       (unsigned long long)lat_us, b, hit);
+#undef DELTA
+}
+
+/* ---- process_mrelease ---- */
+
+FIXTURE(mrelease) {
+	struct oomnl c, sub;
+	struct oomnl_reply r;
+	pid_t pid;
+	char why[256];
+};
+
+FIXTURE_SETUP(mrelease)
+{
+	OOMNL_REQUIRE_FAMILY();
+	ASSERT_EQ(0, oomnl_restore_defaults());
+	ASSERT_EQ(0, oomnl_open(&self->c));
+	ASSERT_EQ(0, oomnl_subscribe(&self->sub, true, true));
+}
+
+FIXTURE_TEARDOWN(mrelease)
+{
+	if (self->pid > 0) {
+		kill(self->pid, SIGKILL);
+		ptrace(PTRACE_DETACH, self->pid, 0, 0);
+		waitpid(self->pid, NULL, __WALL);
+	}
+	oomnl_close(&self->sub);
+	oomnl_close(&self->c);
+	EXPECT_EQ(0, oomnl_restore_defaults());
+}
+
+/* waitpid(__WALL) for a ptrace stop or exit, woken by SIGCHLD. */
+static int wait_child_event(pid_t pid, int *status, int timeout_ms)
+{
+	int64_t deadline = oomnl_now_ms() + timeout_ms;
+	sigset_t set;
+	int sfd, ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		struct signalfd_siginfo si;
+		int64_t left;
+
+		ret = waitpid(pid, status, __WALL | WNOHANG);
+		if (ret == pid) {
+			ret = 0;
+			break;
+		}
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		left = deadline - oomnl_now_ms();
+		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		while (read(sfd, &si, sizeof(si)) == sizeof(si))
+			;
+	}
+	close(sfd);
+	return ret;
+}
+
+TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
+{
+	struct oom_stats st0, st1;
+	struct oom_ntf n;
+	struct oom_pol p;
+	uint64_t seq0, t0, t1, sum0 = 0, sum1 = 0;
+	sigset_t set;
+	int p2c[2], status, err, pidfd, i;
+	char c;
+
+	/* SIGCHLD stays pending for the signalfd. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1000, 1, OOM_REAP_ORDER_FORWARD),
+				      &p, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	seq0 = seq_of(&n);
+
+	/* A child with 24M of anon memory, stopped at the door when killed. */
+	ASSERT_EQ(0, pipe(p2c));
+	fflush(stdout);
+	fflush(stderr);
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (self->pid == 0) {
+		volatile char *m = malloc(HOLD_BYTES);
+		size_t off;
+
+		if (!m)
+			_exit(1);
+		for (off = 0; off < HOLD_BYTES; off += 4096)
+			m[off] = 1;
+		if (write(p2c[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p2c[1]);
+	ASSERT_EQ(1, read(p2c[0], &c, 1));
+	close(p2c[0]);
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, self->pid, 0, PTRACE_O_TRACEEXIT));
+	t0 = oomnl_now_ns();
+	ASSERT_EQ(0, kill(self->pid, SIGKILL));
+	err = wait_child_event(self->pid, &status, STEP_MS);
+	ASSERT_EQ(0, err) TH_LOG("waiting for the exit stop: %s", strerror(-err));
+	ASSERT_TRUE(WIFSTOPPED(status) && status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
+		TH_LOG("status %#x", status);
+
+	pidfd = syscall(SYS_pidfd_open, self->pid, 0);
+	ASSERT_LE(0, pidfd);
+	err = syscall(SYS_process_mrelease, pidfd, 0);
+	ASSERT_EQ(0, err) TH_LOG("process_mrelease: %s", strerror(errno));
+	close(pidfd);
+
+	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
+	t1 = oomnl_now_ns();
+	ASSERT_EQ(0, err) TH_LOG("%s", self->why);
+	EXPECT_EQ(OOM_CMD_REAP_DONE_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
+	EXPECT_EQ(seq0 + 1, seq_of(&n));
+	EXPECT_EQ((uint64_t)self->pid, n.v[OOM_A_EVENT_PID]);
+	EXPECT_EQ((uint64_t)OOM_REAP_SOURCE_PROCESS_MRELEASE, n.v[OOM_A_EVENT_SOURCE]);
+	EXPECT_EQ((uint64_t)OOM_REAP_ORDER_FORWARD, n.v[OOM_A_EVENT_REAP_ORDER]);
+	EXPECT_EQ((uint64_t)OOM_REAP_RESULT_REAPED, n.v[OOM_A_EVENT_RESULT])
+		TH_LOG("result %s", result_name(n.v[OOM_A_EVENT_RESULT]));
+	EXPECT_GT(1024ull, n.v[OOM_A_EVENT_ANON_RSS_KB]) TH_LOG("anon left after process_mrelease");
+	EXPECT_LE(t0, ts_of(&n));
+	EXPECT_GE(t1, ts_of(&n));
+	EXPECT_GE((t1 - t0) / 1000, n.v[OOM_A_EVENT_DURATION_US]);
+
+	/* Let it finish exiting; no more notifications about it. */
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, self->pid, 0, 0));
+	err = wait_child_event(self->pid, &status, STEP_MS);
+	ASSERT_EQ(0, err);
+	self->pid = 0;
+	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
+	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("unexpected %s", oomnl_cmd_name(n.cmd));
+
+	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st1, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1ull, st1.c[OOM_A_STATS_MRELEASE_CALLS] - st0.c[OOM_A_STATS_MRELEASE_CALLS]);
+	EXPECT_EQ(0ull, st1.c[OOM_A_STATS_VICTIMS] - st0.c[OOM_A_STATS_VICTIMS]);
+	EXPECT_LT(0ull, st1.c[OOM_A_STATS_REAPED_KB] - st0.c[OOM_A_STATS_REAPED_KB]);
+	for (i = 0; i < OOM_LATENCY_BUCKETS; i++) {
+		sum0 += st0.hist[i];
+		sum1 += st1.hist[i];
+	}
+	EXPECT_EQ(sum0, sum1) TH_LOG("process_mrelease counted in the oom_reaper latency histogram");
+}
+
+TEST_HARNESS_MAIN
