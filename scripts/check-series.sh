@@ -2,8 +2,9 @@
 # Checks of the kernel series itself, as TAP on stdout:
 #  - kernel/series applies with git am to the pristine tree (oomctl-base);
 #  - every patch is checkpatch --strict clean;
-#  - every patch compiles the objects the series touches with W=1 and sparse
-#    (C=2) and adds no warning over the pristine tree;
+#  - every patch compiles the objects the series touches with W=1 (and
+#    sparse, C=2, when a sparse new enough for this kernel is installed)
+#    and adds no warning over the pristine tree;
 #  - the oom spec regenerates to exactly the committed UAPI header and kernel
 #    glue, and the patched generator leaves other families' code unchanged;
 #  - include/uapi/linux/oom_netlink.h here is byte-identical to the series'.
@@ -50,6 +51,20 @@ done
 # The .c files the series touches, and a config in which all of them build.
 mapfile -t cfiles < <(gitw diff --name-only oomctl-base HEAD -- '*.c' | grep -v '^tools/')
 mk() { make -s -C "$wt" O="$obj" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
+# Linux 7.3's checker-valid.sh wants a sparse that knows __typeof_unqual__;
+# Debian's 0.6.4 (bookworm and trixie) does not, and kbuild then silently
+# drops C=.  Say so instead of claiming a sparse run.
+sparse_ok=0
+[ "$(sh "$wt/scripts/checker-valid.sh" sparse -m64 2>/dev/null)" = 1 ] && sparse_ok=1
+checker=W=1; [ $sparse_ok = 1 ] && checker="W=1 and sparse"
+# The VM config for the tree state checked out now (the fragment names
+# options that only exist from some patch on).
+config() {
+	mk tinyconfig >/dev/null 2>&1
+	KCONFIG_CONFIG="$obj/.config" "$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+		"$obj/.config" "$top/kernel/vm.config" >/dev/null 2>&1
+	mk olddefconfig >/dev/null 2>&1
+}
 # Warnings of one tree state, line numbers dropped so that moved code matches.
 warnings() {
 	local f objs=()
@@ -57,33 +72,35 @@ warnings() {
 		[ -f "$wt/$f" ] || continue
 		objs+=("${f%.c}.o"); rm -f "$obj/${f%.c}.o"
 	done
-	mk olddefconfig >/dev/null 2>&1
-	mk W=1 C=2 "${objs[@]}" 2>&1 | grep -E 'warning|error' |
-		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort -u
+	config
+	mk W=1 C=$((sparse_ok * 2)) "${objs[@]}" 2>&1 | grep -iE 'warning|error' |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/; s/:[0-9]+ / /' | sort -u
 }
 mkdir -p "$obj"
-mk tinyconfig >/dev/null 2>&1
-KCONFIG_CONFIG="$obj/.config" "$wt/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-	"$obj/.config" "$top/kernel/vm.config" >/dev/null 2>&1
 head=$(gitw rev-parse HEAD)
 gitw checkout -q oomctl-base
-log "W=1 C=2 baseline on the pristine tree"
-mk olddefconfig >/dev/null 2>&1 && mk prepare >/dev/null 2>&1
+log "$checker baseline on the pristine tree"
+config && mk prepare >/dev/null 2>&1
 base_warn=$(warnings)
 i=0
 for c in $(gitw rev-list --reverse oomctl-base.."$head"); do
 	i=$((i + 1))
 	gitw checkout -q "$c"
-	log "W=1 C=2 patch $i"
+	log "$checker patch $i"
 	w=$(warnings)
 	new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
-	check "series: patch $i compiles $(IFS=' '; echo "${cfiles[*]}" | wc -w) touched files with W=1 and sparse, no new warnings" [ -z "$new" ]
+	check "series: patch $i compiles the ${#cfiles[@]} touched files with $checker, no new warnings" [ -z "$new" ]
 	[ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
 done
+if [ $sparse_ok = 0 ]; then
+	n=$((n + 1))
+	echo "ok $n - series: sparse (C=2) on every patch # SKIP sparse $(sparse --version 2>/dev/null || echo missing) fails Linux 7.3's scripts/checker-valid.sh (no __typeof_unqual__)"
+fi
 
-gen=$wt/tools/net/ynl/pyynl/ynl_gen_c.py
-spec=$wt/Documentation/netlink/specs/oom.yaml
+gen=tools/net/ynl/pyynl/ynl_gen_c.py
+spec=Documentation/netlink/specs/oom.yaml
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Spec paths relative to the tree: the generator writes them into its output.
 regen() { (cd "$wt" && python3 "$gen" --spec "$1" --mode "$2" "--$3" -o "$4" >/dev/null 2>&1); }
 regen "$spec" uapi header "$tmp/uapi.h" && regen "$spec" kernel header "$tmp/k.h" && regen "$spec" kernel source "$tmp/k.c"
 check "series: oom.yaml regenerates include/uapi/linux/oom_netlink.h exactly" cmp -s "$tmp/uapi.h" "$wt/include/uapi/linux/oom_netlink.h"
@@ -92,10 +109,24 @@ check "series: oom.yaml regenerates mm/oom_netlink_autogen.c exactly" cmp -s "$t
 check "series: family confined to init_net, events group needs CAP_SYS_ADMIN" \
 	grep -q '\.netnsok\s*= false' "$wt/mm/oom_netlink_autogen.c"
 grep -q 'GENL_MCAST_CAP_SYS_ADMIN' "$wt/mm/oom_netlink_autogen.c" || notok "series: events group flag generated"
-for f in dpll:drivers/dpll/dpll_nl.c dev-energymodel:kernel/power/em_netlink_autogen.c netdev:net/core/netdev-genl-gen.c; do
-	regen "$wt/Documentation/netlink/specs/${f%%:*}.yaml" kernel source "$tmp/o.c"
-	check "series: patched ynl-gen leaves ${f#*:} unchanged" cmp -s "$tmp/o.c" "$wt/${f#*:}"
+# The patched generator must emit, for every other genetlink family, what the
+# pristine one emits.
+mkdir -p "$tmp/base"
+gitw archive oomctl-base tools/net/ynl Documentation/netlink | tar -x -C "$tmp/base"
+same=1 nfam=0
+for y in "$wt"/Documentation/netlink/specs/*.yaml; do
+	s=Documentation/netlink/specs/$(basename "$y")
+	[ "$s" = "$spec" ] && continue
+	grep -q '^protocol: genetlink$' "$y" || continue
+	nfam=$((nfam + 1))
+	for mode in "uapi header" "kernel source" "kernel header"; do
+		set -- $mode
+		(cd "$tmp/base" && python3 "$gen" --spec "$s" --mode "$1" "--$2" -o "$tmp/a" >/dev/null 2>&1) || : >"$tmp/a"
+		regen "$s" "$1" "$2" "$tmp/b" || : >"$tmp/b"
+		cmp -s "$tmp/a" "$tmp/b" || { same=0; echo "#   differs: $s $mode"; }
+	done
 done
+check "series: patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]
 check "series: include/uapi/linux/oom_netlink.h is byte-identical to the series' header" \
 	cmp -s "$top/include/uapi/linux/oom_netlink.h" "$wt/include/uapi/linux/oom_netlink.h"
 
