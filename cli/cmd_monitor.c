@@ -83,8 +83,9 @@ static int nl_read(struct mon *m, struct oom *s)
 	const struct nlmsghdr *nlh;
 	struct event ev;
 	struct nl_err e;
+	size_t left;
 	ssize_t n;
-	int left, ret;
+	int ret;
 
 	n = recv(nl_fd(&s->nl), s->nl.buf, s->nl.buflen, MSG_DONTWAIT);
 	if (n < 0) {
@@ -98,9 +99,9 @@ static int nl_read(struct mon *m, struct oom *s)
 		m->overrun = true;
 		return 0;
 	}
-	left = (int)n;
-	for (nlh = (void *)s->nl.buf; mnl_nlmsg_ok(nlh, left) && !m->done;
-	     nlh = mnl_nlmsg_next(nlh, &left)) {
+	left = (size_t)n;
+	for (nlh = (void *)s->nl.buf; nl_msg_ok(nlh, left) && !m->done;
+	     nlh = nl_msg_next(nlh, &left)) {
 		if (nlh->nlmsg_type != s->fi.id)
 			continue;
 		nl_err_clear(&e);

@@ -83,9 +83,12 @@ int nl_join(struct nl *nl, uint32_t group)
 struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,
 			  uint8_t version, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
+	/* Attribute padding is ours to clear: no stack bytes to the kernel */
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = seq;
@@ -269,16 +272,34 @@ int nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 	return err->error;
 }
 
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t left)
+{
+	/* Not mnl_nlmsg_ok(): it takes an nlmsg_len over 2 GiB for negative */
+	return left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= left;
+}
+
+const struct nlmsghdr *nl_msg_next(const struct nlmsghdr *nlh, size_t *left)
+{
+	size_t n = MNL_ALIGN(nlh->nlmsg_len);
+
+	if (n > *left)		/* the last message's padding may be missing */
+		n = *left;
+	*left -= n;
+	return (const struct nlmsghdr *)((const char *)nlh + n);
+}
+
 int nl_dispatch(const void *buf, size_t len, uint32_t portid,
 		const struct nlmsghdr *req, nl_reply_cb cb, void *data,
 		struct nl_err *e)
 {
 	const struct nlmsghdr *nlh = buf;
-	int left = (int)len, ret;
+	size_t left = len;
+	int ret;
 
 	if (len < sizeof(*nlh))
 		return nl_err_bad(e, "short read of %zu bytes", len);
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (nl_msg_ok(nlh, left)) {
 		/* Not ours: a stray notification or a late reply to an old request */
 		if (nlh->nlmsg_seq != req->nlmsg_seq ||
 		    (nlh->nlmsg_pid && nlh->nlmsg_pid != portid))
@@ -306,10 +327,10 @@ int nl_dispatch(const void *buf, size_t len, uint32_t portid,
 			}
 		}
 next:
-		nlh = mnl_nlmsg_next(nlh, &left);
+		nlh = nl_msg_next(nlh, &left);
 	}
 	if (left > 0)
-		return nl_err_bad(e, "truncated message: %d bytes left over", left);
+		return nl_err_bad(e, "truncated message: %zu bytes left over", left);
 	return 1;
 }
 

@@ -70,6 +70,11 @@ int genl_parse_family(const struct nlmsghdr *nlh, struct genl_family_info *fi,
 struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,
 			  uint8_t version, uint32_t seq);
 
+/* Does a whole message start at nlh, with left bytes in the buffer? */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t left);
+/* The message after nlh; *left shrinks (to 0 at the end) */
+const struct nlmsghdr *nl_msg_next(const struct nlmsghdr *nlh, size_t *left);
+
 /* Called for each reply message of a request: 0 or -errno (set e) */
 typedef int (*nl_reply_cb)(const struct nlmsghdr *nlh, void *data,
 			   struct nl_err *e);

@@ -141,7 +141,7 @@ void out_str(const char *key, const char *fmt, const char *s)
 		json_key(key);
 		json_put_string(o.f, s);
 	} else if (fmt) {
-		fprintf(o.f, fmt, text_sanitize(s, buf, sizeof(buf)));
+		fprintf(o.f, fmt, text_sanitize(s, true, buf, sizeof(buf)));
 	}
 }
 
@@ -220,7 +220,7 @@ void json_put_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-const char *text_sanitize(const char *str, char *buf, size_t len)
+const char *text_sanitize(const char *str, bool space, char *buf, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -228,7 +228,7 @@ const char *text_sanitize(const char *str, char *buf, size_t len)
 	if (!len)
 		return buf;
 	for (; *s && i + 5 < len; s++) {
-		if (*s > 0x20 && *s < 0x7f && *s != '\\')
+		if (*s >= 0x20 && *s < 0x7f && *s != '\\' && (*s != ' ' || !space))
 			buf[i++] = *s;
 		else
 			i += snprintf(buf + i, len - i, "\\x%02x", *s);

@@ -37,9 +37,9 @@ void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void json_put_string(FILE *f, const char *s);
 /*
- * s made safe for a terminal: non-printable bytes and backslashes as \xNN.
- * Returns buf.
+ * s made safe for a terminal: non-printable bytes and backslashes as \xNN,
+ * spaces too if space (a value in a key=value line).  Returns buf.
  */
-const char *text_sanitize(const char *s, char *buf, size_t len);
+const char *text_sanitize(const char *s, bool space, char *buf, size_t len);
 
 #endif

@@ -125,7 +125,7 @@ static bool pf_line(struct pf_state *st, unsigned int no, char *text,
 	eq = strchr(text, '=');
 	if (!eq) {
 		pf_error(st, no, "expected KEY = VALUE, got '%s'",
-			 text_sanitize(text, show, sizeof(show)));
+			 text_sanitize(text, false, show, sizeof(show)));
 		return true;
 	}
 	*eq = '\0';
@@ -134,7 +134,7 @@ static bool pf_line(struct pf_state *st, unsigned int no, char *text,
 	s = setting_by_name(key);
 	if (!s) {
 		pf_error(st, no, "unknown key '%s' (keys: %s)",
-			 text_sanitize(key, show, sizeof(show)), setting_names());
+			 text_sanitize(key, false, show, sizeof(show)), setting_names());
 		return true;
 	}
 	id = (int)(s - settings);
@@ -145,12 +145,12 @@ static bool pf_line(struct pf_state *st, unsigned int no, char *text,
 	ret = s->parse(val, &v);
 	if (ret == -ERANGE) {
 		pf_error(st, no, "%s: '%s' is out of range", key,
-			 text_sanitize(val, show, sizeof(show)));
+			 text_sanitize(val, false, show, sizeof(show)));
 		return true;
 	}
 	if (ret) {
 		pf_error(st, no, "%s: bad value '%s' (expected %s)", key,
-			 text_sanitize(val, show, sizeof(show)), s->syntax);
+			 text_sanitize(val, false, show, sizeof(show)), s->syntax);
 		return true;
 	}
 	pf->p.val[id] = v;

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host unit tests of oomctl: TAP on stdout, no kernel support needed */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "tap.h"
+
+static int n, failed;
+
+void ok(bool pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	printf("%sok %d - ", pass ? "" : "not ", ++n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!pass)
+		failed++;
+}
+
+void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+char *capture(void (*fn)(FILE *f, void *arg), void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, arg);
+	fclose(f);
+	out_init(stdout, false, false);
+	return buf;
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_parse();
+	test_cmdline();
+	test_policyfile();
+	test_json();
+	test_nl();
+	test_tracefs();
+	printf("1..%d\n", n);
+	return failed ? 1 : 0;
+}

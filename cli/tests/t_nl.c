@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink: requests as built, replies as the kernel sends them, and
+ * crafted ones that are truncated or malformed, which must be reported
+ * and never crash (valgrind watches the reads).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "oomnl.h"
+#include "tap.h"
+
+#define FAMILY 0x1a
+#define SEQ 7
+#define PORTID 99
+
+static char buf[16384];
+
+/* A genetlink message from the kernel, as the reply to our request */
+static struct nlmsghdr *kmsg(void *where, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(where);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	g->cmd = cmd;
+	g->version = 1;
+	return nlh;
+}
+
+static struct nlmsghdr *policy_reply(void *where)
+{
+	struct nlmsghdr *nlh = kmsg(where, FAMILY, OOM_CMD_POLICY_GET);
+
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 2000);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_FROZEN_BYPASS, 1);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_ORDER, OOM_REAP_ORDER_REVERSE);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MAX_MS, 10000);
+	return nlh;
+}
+
+/* A victim notification, with the PAD a 32-bit kernel puts before u64s */
+static struct nlmsghdr *victim_ntf(void *where)
+{
+	struct nlmsghdr *nlh = kmsg(where, FAMILY, OOM_CMD_VICTIM_NTF);
+
+	mnl_attr_put(nlh, OOM_A_EVENT_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 41);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 5000000000ULL);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_PID, 1234);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_TGID, 1234);
+	mnl_attr_put_strz(nlh, OOM_A_EVENT_COMM, "tail");
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_UID, 1000);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_MEMCG_ID, 77);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_OOM_SCORE_ADJ, (uint32_t)-1000);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_ANON_RSS_KB, 32768);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_FILE_RSS_KB, 4);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_SHMEM_RSS_KB, 0);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_FROZEN, 1);
+	return nlh;
+}
+
+/* The kernel's ACK or error for a request, extack TLVs after it */
+static struct nlmsghdr *ack(void *where, const struct nlmsghdr *req, int error,
+			    bool capped)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(where);
+	struct nlmsgerr *err;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	nlh->nlmsg_pid = PORTID;
+	nlh->nlmsg_flags = capped ? NLM_F_CAPPED : 0;
+	err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err));
+	err->error = error;
+	err->msg = *req;
+	if (!capped) {
+		/* The request follows the header (which is in err->msg) */
+		void *copy = mnl_nlmsg_put_extra_header(nlh, req->nlmsg_len - sizeof(*req));
+
+		memcpy(copy, (const char *)req + sizeof(*req), req->nlmsg_len - sizeof(*req));
+	}
+	return nlh;
+}
+
+static void test_build(void)
+{
+	struct policy p = { .val = { 250, 0, OOM_REAP_ORDER_FORWARD }, .have = 1 | 4 };
+	const struct nlattr *tb[OOM_A_POLICY_MAX + 1];
+	static const struct nl_rule rules[OOM_A_POLICY_MAX + 1] = {
+		[OOM_A_POLICY_REAP_DELAY_MS] = { MNL_TYPE_U32 },
+		[OOM_A_POLICY_FROZEN_BYPASS] = { MNL_TYPE_U32 },
+		[OOM_A_POLICY_REAP_ORDER] = { MNL_TYPE_U32 },
+	};
+	struct nlmsghdr *nlh = oom_policy_set_msg(buf, FAMILY, &p);
+	struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct nl_err e;
+
+	nl_err_clear(&e);
+	ok(nlh->nlmsg_type == FAMILY && nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK) &&
+	   g->cmd == OOM_CMD_POLICY_SET && g->version == OOM_FAMILY_VERSION,
+	   "policy-set: our family, REQUEST|ACK, command and version");
+	ok(nl_parse_attrs(nlh, sizeof(*g), rules, OOM_A_POLICY_MAX, tb, &e) == 0 &&
+	   tb[OOM_A_POLICY_REAP_DELAY_MS] && mnl_attr_get_u32(tb[OOM_A_POLICY_REAP_DELAY_MS]) == 250 &&
+	   tb[OOM_A_POLICY_REAP_ORDER] && mnl_attr_get_u32(tb[OOM_A_POLICY_REAP_ORDER]) == 0 &&
+	   !tb[OOM_A_POLICY_FROZEN_BYPASS],
+	   "policy-set carries exactly the settings given, as u32");
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 + 2 * 8, "policy-set is %u bytes", nlh->nlmsg_len);
+	nlh = oom_get_msg(buf, FAMILY, OOM_CMD_STATS_GET);
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + 4 &&
+	   ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd == OOM_CMD_STATS_GET,
+	   "stats-get has no attributes");
+}
+
+/* Replies whose defect the parser must name */
+static void bad_policy(const char *what, struct nlmsghdr *nlh, const char *want)
+{
+	struct policy p;
+	struct nl_err e;
+	int ret;
+
+	nl_err_clear(&e);
+	ret = oom_parse_policy(nlh, &p, &e);
+	ok(ret == -EBADMSG && e.malformed && strstr(e.msg, want),
+	   "policy reply, %s: rejected, '%s'", what, e.msg);
+}
+
+static void test_policy_replies(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	struct policy p;
+	struct nl_err e;
+
+	nl_err_clear(&e);
+	nlh = policy_reply(buf);
+	mnl_attr_put_u8(nlh, 42, 1);		/* from a newer kernel */
+	mnl_attr_put(nlh, OOM_A_POLICY_PAD, 0, NULL);
+	ok(oom_parse_policy(nlh, &p, &e) == 0 && p.have == 7 && p.val[SET_DELAY] == 2000 &&
+	   p.val[SET_FROZEN_BYPASS] == 1 && p.val[SET_ORDER] == 1 && p.delay_max_ms == 10000,
+	   "policy reply parsed; unknown attributes and PAD skipped");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 2000);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_ORDER, 1);
+	bad_policy("a setting missing", nlh, "policy reply without frozen-bypass");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
+	mnl_attr_put_u16(nlh, OOM_A_POLICY_REAP_DELAY_MS, 2000);
+	bad_policy("u32 sent as u16", nlh, "attribute 2: expected 4 bytes, got 2");
+
+	nlh = policy_reply(buf);
+	mnl_attr_put_u64(nlh, OOM_A_POLICY_FROZEN_BYPASS, 1);
+	bad_policy("u32 sent twice, once as u64", nlh, "attribute 3: expected 4 bytes, got 8");
+
+	nlh = policy_reply(buf);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 1);
+	bad_policy("an attribute repeated", nlh, "attribute 2 repeated");
+
+	nlh = policy_reply(buf);
+	a = (struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) + 4);
+	a->nla_len = 200;
+	bad_policy("nla_len past the end", nlh, "attribute 2: length 200 does not fit in 32 bytes");
+
+	nlh = policy_reply(buf);
+	a->nla_len = 2;
+	bad_policy("nla_len below the header", nlh, "length 2 does not fit");
+
+	nlh = policy_reply(buf);
+	nlh->nlmsg_len += 3;			/* three bytes that are no attribute */
+	bad_policy("stray bytes after the attributes", nlh, "3 stray bytes after the last attribute");
+
+	nlh = policy_reply(buf);
+	nlh->nlmsg_len -= 2;			/* cut into the last attribute */
+	bad_policy("truncated in the last attribute", nlh, "attribute 5: length 8 does not fit in 6 bytes");
+
+	nlh = policy_reply(buf);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+	bad_policy("shorter than its genetlink header", nlh, "too short for its header");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
+	bad_policy("empty", nlh, "policy reply without delay");
+}
+
+static void test_stats(void)
+{
+	struct nlmsghdr *nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	struct oom_stats st;
+	struct nl_err e;
+	bool order = true;
+
+	nl_err_clear(&e);
+	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++)
+		mnl_attr_put_u64(nlh, i, 100 + i);
+	for (int i = 0; i < OOM_LATENCY_BUCKETS; i++)
+		mnl_attr_put_u64(nlh, OOM_A_STATS_LATENCY_HIST, 1000 + i);
+	ok(oom_parse_stats(nlh, &st, &e) == 0 && st.nhist == OOM_LATENCY_BUCKETS &&
+	   st.count[OOM_A_STATS_VICTIMS] == 100 + OOM_A_STATS_VICTIMS &&
+	   st.count[OOM_A_STATS_EVENTS_DROPPED] == 100 + OOM_A_STATS_EVENTS_DROPPED &&
+	   st.have == ((1u << (OOM_A_STATS_EVENTS_DROPPED + 1)) - (1u << OOM_A_STATS_VICTIMS)),
+	   "stats: ten counters and %d latency buckets", OOM_LATENCY_BUCKETS);
+	for (unsigned int i = 0; i < st.nhist; i++)
+		order &= st.hist[i] == 1000 + i;
+	ok(order, "latency buckets kept in order");
+
+	for (int i = OOM_LATENCY_BUCKETS; i <= OOM_HIST_MAX; i++)
+		mnl_attr_put_u64(nlh, OOM_A_STATS_LATENCY_HIST, 1);
+	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, "more than 64 latency buckets"),
+	   "stats: too many buckets rejected: %s", e.msg);
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	mnl_attr_put_u64(nlh, OOM_A_STATS_VICTIMS, 1);
+	mnl_attr_put_u32(nlh, OOM_A_STATS_LATENCY_HIST, 1);
+	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, "attribute 12: expected 8 bytes"),
+	   "stats: a 4-byte bucket rejected: %s", e.msg);
+}
+
+static void test_events(void)
+{
+	struct nlmsghdr *nlh;
+	struct event ev;
+	struct nl_err e;
+	struct nlattr *a;
+
+	nl_err_clear(&e);
+	nlh = victim_ntf(buf);
+	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_VICTIM && ev.has_seq &&
+	   ev.seq == 41 && ev.ts_ns == 5000000000ULL && ev.v[F_PID] == 1234 &&
+	   !strcmp(ev.comm, "tail") && (int64_t)ev.v[F_OOM_SCORE_ADJ] == -1000 &&
+	   ev.v[F_MEMCG_ID] == 77 && ev.v[F_FROZEN] == 1 && ev.v[F_ANON_RSS_KB] == 32768,
+	   "victim notification: every field, oom_score_adj sign-extended");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_DONE_NTF);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 43);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_RESULT, OOM_REAP_RESULT_EXITED_FIRST);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_DURATION_US, 35000);
+	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_REAP_DONE &&
+	   ev.v[F_RESULT] == OOM_REAP_RESULT_EXITED_FIRST && ev.v[F_DURATION_US] == 35000 &&
+	   !(ev.have & (1ULL << F_PID)), "reap-done notification");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_NTF);
+	mnl_attr_put_u64(nlh, OOM_A_POLICY_SEQ, 44);
+	mnl_attr_put_u64(nlh, OOM_A_POLICY_TIMESTAMP_NS, 2);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 250);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_CHANGED_VIA, OOM_CHANGED_VIA_SYSCTL);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_CHANGER_UID, 0);
+	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_POLICY && ev.seq == 44 &&
+	   ev.v[F_DELAY_MS] == 250 && ev.v[F_CHANGED_VIA] == OOM_CHANGED_VIA_SYSCTL &&
+	   (ev.have & (1ULL << F_CHANGER_UID)), "policy notification: the policy attribute set");
+
+	nlh = kmsg(buf, FAMILY, 99);
+	ok(oom_parse_event(nlh, &ev, &e) == 1, "an unknown command is no event (ignored)");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_QUEUED_NTF);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "without sequence number"),
+	   "an event without seq rejected: %s", e.msg);
+
+	nlh = victim_ntf(buf);
+	a = mnl_nlmsg_get_payload_tail(nlh);
+	nlh = kmsg(buf, FAMILY, OOM_CMD_VICTIM_NTF);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 1);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	a = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put(nlh, OOM_A_EVENT_COMM, 4, "tail");	/* no NUL */
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "not NUL-terminated"),
+	   "comm without its NUL rejected: %s", e.msg);
+	a->nla_len = 4;
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG, "an empty comm rejected");
+
+	nlh = victim_ntf(buf);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "no genetlink header"),
+	   "a notification without genetlink header rejected");
+}
+
+static void test_acks(void)
+{
+	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
+	struct policy p = { .val = { 20000, 1, 1 }, .have = 7 };
+	struct nlmsghdr *req = oom_policy_set_msg(reqbuf, FAMILY, &p), *nlh;
+	struct nlattr *delay = mnl_nlmsg_get_payload_offset(req, sizeof(struct genlmsghdr));
+	struct nlattr *nest;
+	struct nl_err e;
+
+	req->nlmsg_seq = SEQ;
+	nl_err_clear(&e);
+	nlh = ack(buf, req, 0, true);
+	ok(nl_parse_ack(nlh, req, &e) == 0 && e.code == 0, "ACK: error 0");
+
+	/* What the kernel says to policy-set delay 20000: range error */
+	nlh = ack(buf, req, -ERANGE, true);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "integer out of range");
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, (uint32_t)((char *)delay - (char *)req));
+	nest = mnl_attr_nest_start(nlh, NLMSGERR_ATTR_POLICY);
+	mnl_attr_put_u32(nlh, NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_U32);
+	mnl_attr_put_u64(nlh, NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 0);
+	mnl_attr_put_u64(nlh, NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 10000);
+	mnl_attr_nest_end(nlh, nest);
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -ERANGE && e.code == ERANGE && e.from_kernel &&
+	   !strcmp(e.msg, "integer out of range"), "extack message: '%s'", e.msg);
+	ok(e.attr == OOM_A_POLICY_REAP_DELAY_MS, "extack offset points at the delay attribute");
+	ok(e.has_range && e.min == 0 && e.max == 10000, "extack policy: range 0..10000");
+
+	/* Not capped: our request comes back before the TLVs */
+	nlh = ack(buf, req, -EPERM, false);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "changing the OOM reap policy needs CAP_SYS_ADMIN");
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -EPERM && e.code == EPERM &&
+	   strstr(e.msg, "needs CAP_SYS_ADMIN") && e.attr == -1,
+	   "uncapped error: TLVs found after the echoed request");
+
+	nlh = ack(buf, req, -EINVAL, true);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 3);	/* inside the header */
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_MISS_TYPE, OOM_A_POLICY_REAP_ORDER);
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -EINVAL && e.attr == -1 &&
+	   e.missing == OOM_A_POLICY_REAP_ORDER && !e.from_kernel,
+	   "an offset that is no attribute start points nowhere; missing attribute kept");
+
+	nlh = ack(buf, req, -EINVAL, true);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	mnl_attr_put(nlh, NLMSGERR_ATTR_MSG, 3, "abc");	/* no NUL */
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -EINVAL && e.code == EINVAL && !e.msg[0] && !e.malformed,
+	   "malformed extack: the error stays, the detail goes");
+
+	nlh = ack(buf, req, -EINVAL, false);
+	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = 5000;
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -EINVAL && !e.msg[0],
+	   "echoed request longer than the error message: TLVs ignored");
+	((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = 3;
+	ok(nl_parse_ack(nlh, req, &e) == -EINVAL, "echoed request shorter than a header: TLVs ignored");
+
+	nlh = ack(buf, req, -EINVAL, true);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 8;
+	nl_err_clear(&e);
+	ok(nl_parse_ack(nlh, req, &e) == -EBADMSG && e.malformed, "truncated error message: %s", e.msg);
+	nlh = ack(buf, req, 5, true);
+	ok(nl_parse_ack(nlh, req, &e) == -EBADMSG, "a positive error code is malformed");
+}
+
+struct count {
+	int calls;
+	struct policy p;
+};
+
+static int count_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
+{
+	struct count *c = data;
+
+	c->calls++;
+	return oom_parse_policy(nlh, &c->p, e);
+}
+
+static void test_dispatch(void)
+{
+	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *req = oom_get_msg(reqbuf, FAMILY, OOM_CMD_POLICY_GET), *nlh, *next;
+	struct count c = { 0 };
+	struct nl_err e;
+	size_t len;
+
+	req->nlmsg_seq = SEQ;
+	nl_err_clear(&e);
+	nlh = policy_reply(buf);
+	next = ack((char *)nlh + nlh->nlmsg_len, req, 0, true);
+	len = nlh->nlmsg_len + next->nlmsg_len;
+	ok(nl_dispatch(buf, len, PORTID, req, count_cb, &c, &e) == 0 && c.calls == 1 &&
+	   c.p.val[SET_DELAY] == 2000, "reply then ACK in one read: done, callback once");
+
+	c.calls = 0;
+	ok(nl_dispatch(buf, nlh->nlmsg_len, PORTID, req, count_cb, &c, &e) == 1 && c.calls == 1,
+	   "reply without ACK yet: read on");
+
+	nlh = victim_ntf(buf);
+	nlh->nlmsg_seq = 0;			/* a notification in between */
+	nlh->nlmsg_pid = 0;
+	next = policy_reply((char *)nlh + nlh->nlmsg_len);
+	next->nlmsg_seq = SEQ - 1;		/* a late reply to an older request */
+	len = nlh->nlmsg_len + next->nlmsg_len;
+	next = ack(buf + len, req, 0, true);
+	len += next->nlmsg_len;
+	c.calls = 0;
+	ok(nl_dispatch(buf, len, PORTID, req, count_cb, &c, &e) == 0 && c.calls == 0,
+	   "messages of other sequence numbers are skipped");
+
+	nlh = policy_reply(buf);
+	nlh->nlmsg_type = FAMILY + 1;
+	ok(nl_dispatch(buf, nlh->nlmsg_len, PORTID, req, count_cb, &c, &e) == -EBADMSG &&
+	   strstr(e.msg, "reply of type 27"), "a reply of another family: %s", e.msg);
+
+	nlh = policy_reply(buf);
+	len = nlh->nlmsg_len;
+	next = ack(buf + len, req, 0, true);
+	len += next->nlmsg_len - 6;		/* the read ends inside the ACK */
+	ok(nl_dispatch(buf, len, PORTID, req, count_cb, &c, &e) == -EBADMSG &&
+	   strstr(e.msg, "truncated message"), "a truncated buffer: %s", e.msg);
+
+	ok(nl_dispatch(buf, 10, PORTID, req, count_cb, &c, &e) == -EBADMSG,
+	   "a read shorter than a netlink header");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
+	ok(nl_dispatch(buf, nlh->nlmsg_len, PORTID, req, count_cb, &c, &e) == -EBADMSG &&
+	   strstr(e.msg, "no genetlink header"), "a reply without genetlink header");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);	/* empty: the callback fails */
+	ok(nl_dispatch(buf, nlh->nlmsg_len, PORTID, req, count_cb, &c, &e) == -EBADMSG &&
+	   strstr(e.msg, "without delay"), "the callback's error comes back");
+
+	nlh = ack(buf, req, -ENOENT, true);
+	ok(nl_dispatch(buf, nlh->nlmsg_len, PORTID, req, count_cb, &c, &e) == -ENOENT,
+	   "an error message ends the exchange with its error");
+}
+
+static void test_family(void)
+{
+	struct genl_family_info fi;
+	struct nlmsghdr *nlh;
+	struct nlattr *list, *grp;
+	struct nl_err e;
+
+	nl_err_clear(&e);
+	nlh = kmsg(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "oom");
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
+	list = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	for (int i = 0; i < 2; i++) {
+		grp = mnl_attr_nest_start(nlh, i + 1);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, i ? "events" : "config");
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 40 + i);
+		mnl_attr_nest_end(nlh, grp);
+	}
+	mnl_attr_nest_end(nlh, list);
+	ok(genl_parse_family(nlh, &fi, &e) == 0 && fi.id == FAMILY && fi.version == 1 &&
+	   fi.ngroups == 2 && genl_group(&fi, "config") == 40 && genl_group(&fi, "events") == 41 &&
+	   genl_group(&fi, "nope") == 0, "family reply: id, version, groups by name");
+
+	grp->nla_len += 40;			/* the last group overruns its list */
+	ok(genl_parse_family(nlh, &fi, &e) == -EBADMSG, "a group nest overrunning: %s", e.msg);
+
+	nlh = kmsg(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY);
+	list = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	grp = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "config");
+	mnl_attr_nest_end(nlh, grp);
+	mnl_attr_nest_end(nlh, list);
+	ok(genl_parse_family(nlh, &fi, &e) == -EBADMSG && strstr(e.msg, "without a name or id"),
+	   "a group without an id: %s", e.msg);
+
+	nlh = kmsg(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "oom");
+	ok(genl_parse_family(nlh, &fi, &e) == -EBADMSG && strstr(e.msg, "without a family id"),
+	   "a family reply without id: %s", e.msg);
+}
+
+/* The kernel itself: nlctrl exists everywhere, oom only when patched */
+static void test_live(void)
+{
+	struct genl_family_info fi;
+	struct nl_err e;
+	struct nl nl;
+	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *req;
+	int ret;
+
+	if (nl_open(&nl)) {
+		ok(true, "live netlink # SKIP no generic netlink socket here");
+		return;
+	}
+	ret = genl_resolve(&nl, "nlctrl", &fi, &e);
+	ok(ret == 0 && fi.id == GENL_ID_CTRL && genl_group(&fi, "notify") != 0,
+	   "live: nlctrl resolved by name (%d, id %u)", ret, ret ? 0 : fi.id);
+	ret = genl_resolve(&nl, "oom", &fi, &e);
+	if (ret == 0)
+		ok(genl_group(&fi, "config") && genl_group(&fi, "events"),
+		   "live: this kernel has the oom family, with groups config and events");
+	else
+		ok(ret == -ENOENT && e.code == ENOENT,
+		   "live: no oom family on this kernel: ENOENT (%s)", e.msg[0] ? e.msg : "no extack");
+	/* A request the kernel's policy rejects: a u16 id one byte long */
+	req = genl_msg(reqbuf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_u8(req, CTRL_ATTR_FAMILY_ID, 1);
+	ret = nl_transact(&nl, req, NULL, NULL, &e);
+	ok(ret == -EINVAL || ret == -ERANGE, "live: a malformed request is refused (%d)", ret);
+	diag("the kernel said: %s (attribute %d)", e.msg[0] ? e.msg : "(no extack)", e.attr);
+	ok(!e.from_kernel || e.attr == -1 || e.attr == CTRL_ATTR_FAMILY_ID,
+	   "live: extack, if any, points at the attribute we sent");
+	nl_close(&nl);
+}
+
+static int fuzz_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
+{
+	struct event ev;
+	struct policy p;
+	struct oom_stats st;
+	int *rejects = data, r = 0;
+
+	r |= oom_parse_event(nlh, &ev, e) < 0;
+	r |= oom_parse_policy(nlh, &p, e) < 0;
+	r |= oom_parse_stats(nlh, &st, e) < 0;
+	*rejects += r;
+	return 0;
+}
+
+/* Random damage to good messages: parsers must reject, never crash */
+static void test_fuzz(void)
+{
+	char reqbuf[MNL_SOCKET_BUFFER_SIZE], good[1024], bad[1024];
+	struct nlmsghdr *req = oom_get_msg(reqbuf, FAMILY, OOM_CMD_POLICY_GET);
+	unsigned int seed = 1, len, n = 3000;
+	int rejects = 0, ret, errors = 0;
+	struct nl_err e;
+
+	req->nlmsg_seq = SEQ;
+	for (unsigned int i = 0; i < n; i++) {
+		struct nlmsghdr *nlh;
+
+		memset(good, 0, sizeof(good));	/* libmnl leaves padding as it was */
+		nlh = i % 2 ? victim_ntf(good) : policy_reply(good);
+		len = nlh->nlmsg_len;
+		memcpy(bad, good, len);
+		for (int k = 0; k < 1 + (int)(rand_r(&seed) % 4); k++)
+			bad[rand_r(&seed) % len] = (char)rand_r(&seed);
+		if (rand_r(&seed) % 3 == 0)
+			len = rand_r(&seed) % len;	/* a short read */
+		nl_err_clear(&e);
+		ret = nl_dispatch(bad, len, PORTID, req, fuzz_cb, &rejects, &e);
+		errors += ret < 0;
+	}
+	ok(rejects + errors > 0, "%u damaged messages: %d rejected by the parsers, %d by dispatch, no crash",
+	   n, rejects, errors);
+}
+
+void test_nl(void)
+{
+	test_build();
+	test_policy_replies();
+	test_stats();
+	test_events();
+	test_acks();
+	test_dispatch();
+	test_family();
+	test_live();
+	test_fuzz();
+}
