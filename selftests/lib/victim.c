@@ -13,12 +13,11 @@
 #include "victim.h"
 
 static void __attribute__((noreturn))
-victim_main(const struct memcg *cg, size_t size, int ready_fd, int hold_fd)
+victim_main(const struct memcg *cg, size_t size, int ready_fd)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	volatile char *mem;
 	void *addr = NULL;
-	char c;
 
 	prctl(PR_SET_NAME, "oom_victim");
 	if (memcg_enter(cg))
@@ -36,16 +35,14 @@ victim_main(const struct memcg *cg, size_t size, int ready_fd, int hold_fd)
 report:
 	if (write(ready_fd, &addr, sizeof(addr)) != sizeof(addr))
 		_exit(1);
-	/* Blocks until our parent closes hold_fd or goes away. */
-	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	_exit(0);
+	for (;;)	/* until SIGKILL, from the test or PR_SET_PDEATHSIG */
+		pause();
 }
 
 int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 		 int timeout_ms)
 {
-	int ready[2], hold[2], err = 0;
+	int ready[2], err = 0;
 	struct pollfd pfd;
 	void *addr = NULL;
 	pid_t parent = getpid();
@@ -53,26 +50,17 @@ int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 	memset(v, 0, sizeof(*v));
 	if (pipe2(ready, O_CLOEXEC))
 		return errno;
-	if (pipe2(hold, O_CLOEXEC)) {
-		err = errno;
-		close(ready[0]);
-		close(ready[1]);
-		return err;
-	}
 	v->pid = fork();
 	if (v->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(1);
 		close(ready[0]);
-		close(hold[1]);
-		victim_main(cg, size, ready[1], hold[0]);
+		victim_main(cg, size, ready[1]);
 	}
 	if (v->pid < 0)
 		err = errno;
 	close(ready[1]);
-	close(hold[0]);
-	v->hold_fd = hold[1];
 	v->size = size;
 	if (err)
 		goto out;
@@ -95,7 +83,5 @@ void victim_destroy(struct victim *v)
 		while (waitpid(v->pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
 	}
-	if (v->hold_fd > 0)
-		close(v->hold_fd);
 	memset(v, 0, sizeof(*v));
 }

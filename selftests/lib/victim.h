@@ -12,15 +12,15 @@ struct victim {
 	pid_t pid;
 	void *addr;	/* start of its anonymous mapping, in its own mm */
 	size_t size;
-	int hold_fd;	/* write end of the pipe it blocks on (0: none) */
 };
 
 /*
  * Fork a child that moves itself into @cg, maps @size bytes of anonymous
  * memory and writes every page through a volatile pointer (so the compiler
  * cannot drop the stores and the pages really are charged to @cg), then
- * blocks reading a pipe until killed.  Returns once the memory is resident,
- * 0 or an errno (ETIMEDOUT after @timeout_ms).
+ * sleeps until killed (at the latest when we die: PR_SET_PDEATHSIG).
+ * Returns once the memory is resident: 0 or an errno (ETIMEDOUT after
+ * @timeout_ms).
  */
 int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 		 int timeout_ms);
