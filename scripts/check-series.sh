@@ -121,9 +121,12 @@ for y in "$wt"/Documentation/netlink/specs/*.yaml; do
 	nfam=$((nfam + 1))
 	for mode in "uapi header" "kernel source" "kernel header"; do
 		set -- $mode
-		(cd "$tmp/base" && python3 "$gen" --spec "$s" --mode "$1" "--$2" -o "$tmp/a" >/dev/null 2>&1) || : >"$tmp/a"
-		regen "$s" "$1" "$2" "$tmp/b" || : >"$tmp/b"
-		cmp -s "$tmp/a" "$tmp/b" || { same=0; echo "#   differs: $s $mode"; }
+		if ! (cd "$tmp/base" && python3 "$gen" --spec "$s" --mode "$1" "--$2" -o "$tmp/a" >/dev/null 2>&1) ||
+		   ! regen "$s" "$1" "$2" "$tmp/b"; then
+			same=0; echo "#   generator failed: $s $mode"
+		elif ! cmp -s "$tmp/a" "$tmp/b"; then
+			same=0; echo "#   differs: $s $mode"
+		fi
 	done
 done
 check "series: patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]

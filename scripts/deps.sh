@@ -13,7 +13,7 @@ pkgs=(
 	# the VM: TCG qemu, busybox userland, initramfs packing
 	qemu-system-x86 busybox-static cpio
 	# oomctl CLI (libmnl/libnl generic netlink), ynl spec tooling
-	pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev python3 python3-yaml
+	pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev python3 python3-yaml python3-jsonschema python3-ply python3-git
 	# bench plots, completion + man page checks, leak checks on the host
 	gnuplot-nox bash-completion man-db valgrind
 )
