@@ -233,7 +233,10 @@ int oomnl_send_raw(struct oomnl *c, void *buf, size_t len)
 	nlh->nlmsg_seq = seq;
 	nlh->nlmsg_pid = 0;
 	errno = 0;
-	err = nl_sendto(c->sk, buf, len);
+	if (c->use_write)
+		err = write(nl_socket_get_fd(c->sk), buf, len) == (ssize_t)len ? 0 : -1;
+	else
+		err = nl_sendto(c->sk, buf, len);
 	if (err < 0)
 		return errno ? -errno : -EIO;
 	return seq;
@@ -645,6 +648,12 @@ static uint64_t attr_max(int cmd, int t)
 	return 0;
 }
 
+/* A deviation from the spec: remember the first, keep parsing. */
+#define BAD(...) do { \
+	if (!n->nbad++) \
+		snprintf(n->bad, sizeof(n->bad), __VA_ARGS__); \
+} while (0)
+
 static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		     struct oom_ntf *n, char *why, size_t whylen)
 {
@@ -690,12 +699,12 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		if (t == pad)
 			continue;
 		if (t > sp->maxattr || !(sp->required & B(t))) {
-			say(why, whylen, "%s: unexpected attribute %d", sp->name, t);
-			return -EPROTO;
+			BAD("%s: attribute %d is not in the spec's list for it", sp->name, t);
+			continue;
 		}
 		if (seen & B(t)) {
-			say(why, whylen, "%s: attribute %d twice", sp->name, t);
-			return -EPROTO;
+			BAD("%s: attribute %d twice", sp->name, t);
+			continue;
 		}
 		seen |= B(t);
 		switch (sp->size[t]) {
@@ -714,34 +723,29 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 			break;
 		case SZ_STR:
 			if (len < 1 || len > 16 || ((char *)nla_data(a))[len - 1]) {
-				say(why, whylen, "%s: string attribute %d of %d bytes, not NUL-terminated within 16",
+				BAD("%s: string attribute %d of %d bytes, not NUL-terminated within 16",
 				    sp->name, t, len);
-				return -EPROTO;
+				continue;
 			}
 			memcpy(n->comm, nla_data(a), len);
 			break;
 		}
 		max = attr_max(g->cmd, t);
 		if (max && n->v[t] > max) {
-			say(why, whylen, "%s: attribute %d = %llu, above the spec's %llu",
+			BAD("%s: attribute %d = %llu, above the spec's %llu",
 			    sp->name, t, (unsigned long long)n->v[t],
 			    (unsigned long long)max);
-			return -EPROTO;
 		}
 		continue;
 badlen:
-		say(why, whylen, "%s: attribute %d has %d bytes", sp->name, t, len);
-		return -EPROTO;
+		seen &= ~B(t);
+		BAD("%s: attribute %d has %d bytes", sp->name, t, len);
 	}
-	if (rem) {
-		say(why, whylen, "%s: %d bytes after the last attribute", sp->name, rem);
-		return -EPROTO;
-	}
-	if (seen != sp->required) {
-		say(why, whylen, "%s: attributes missing (have %#x, need %#x)",
+	if (rem)
+		BAD("%s: %d bytes after the last attribute", sp->name, rem);
+	if ((seen & sp->required) != sp->required)
+		BAD("%s: attributes missing (have %#x, need %#x)",
 		    sp->name, seen, sp->required);
-		return -EPROTO;
-	}
 	return 0;
 }
 

@@ -42,6 +42,7 @@ struct oomnl {
 	uint32_t version;	/* CTRL_ATTR_VERSION */
 	int grp_config;		/* multicast group ids, 0 if absent */
 	int grp_events;
+	bool use_write;		/* send with write(2), no destination address */
 	/* notifications received but not handed out yet */
 	unsigned char *rbuf;
 	int rlen, roff;
@@ -96,6 +97,9 @@ struct oom_ntf {
 	uint8_t cmd;		/* OOM_CMD_*_NTF */
 	uint64_t v[32];		/* by attribute type (s32 sign-extended) */
 	char comm[64];		/* OOM_A_EVENT_COMM */
+	int nbad;		/* deviations from the spec (attributes not */
+	char bad[160];		/* listed, missing, twice, wrong size or
+				 * range): how many, and the first */
 };
 
 /* Socket with NETLINK_EXT_ACK and NETLINK_CAP_ACK; nothing resolved. */
@@ -144,8 +148,9 @@ int oomnl_join(struct oomnl *c, const char *group);
 /* Make the receive buffer big (SO_RCVBUFFORCE when allowed). */
 void oomnl_big_rcvbuf(struct oomnl *c, int bytes);
 
-/* Next notification within @timeout_ms: 0, -ETIMEDOUT, -EPROTO (@why says
- * how it broke the spec) or a socket error (-ENOBUFS: some were lost). */
+/* Next notification within @timeout_ms: 0 (n->bad says whether it follows
+ * the spec), -ETIMEDOUT, -EPROTO (not a notification of the family at all:
+ * @why says why) or a socket error (-ENOBUFS: some were lost). */
 int oomnl_ntf_next(struct oomnl *c, struct oom_ntf *n, int timeout_ms,
 		   char *why, size_t whylen);
 

@@ -2,7 +2,8 @@
 /*
  * "oom" family, atomicity: two setters race full policies A and B, each on
  * its own socket; readers doing policy-get in a loop, every set reply and
- * every policy-ntf must show exactly A or B, never a mix of the two.  The
+ * every policy-ntf must show exactly A or B, never a mix of the two, and
+ * each reply the policy its own request produced.  The
  * notifications carry consecutive seqs and the last one (by seq) describes
  * the policy that is in force at the end.
  */
@@ -133,6 +134,8 @@ struct drain {
 	struct oom_pol last;
 	int gaps;
 	char gap[128];
+	int nbad;		/* notifications that deviate from the spec */
+	char bad[160];
 };
 
 /* Read notifications until the setters are done and the queue is empty
@@ -159,6 +162,8 @@ static void *drain_main(void *p)
 				break;
 			continue;
 		}
+		if (n.nbad && !d->nbad++)
+			snprintf(d->bad, sizeof(d->bad), "%s", n.bad);
 		if (n.cmd != OOM_CMD_POLICY_NTF) {
 			note_error(d->sh, "notifications", "not a policy-ntf");
 			continue;
@@ -234,12 +239,16 @@ TEST_F_TIMEOUT(atomic, concurrent_full_sets, 300)
 	EXPECT_EQ(0, atomic_load(&sh.errors));
 	EXPECT_EQ(0, atomic_load(&sh.mixes)) TH_LOG("first mix: %s", sh.first_mix);
 	EXPECT_EQ(2 * ROUNDS, sa.own + sa.other + sb.own + sb.other);
+	/* The reply is the policy this request produced, not a later one. */
+	EXPECT_EQ(0, sa.other + sb.other)
+		TH_LOG("%d replies showed the other setter's policy", sa.other + sb.other);
 	EXPECT_LT(0, atomic_load(&sh.reads));
 	/* Each set changes the policy at least whenever the other one ran in
 	 * between, so there are notifications, with no gaps in their seqs. */
 	EXPECT_LT(0, d.count);
 	EXPECT_GE(2 * ROUNDS, d.count);
 	EXPECT_EQ(0, d.gaps) TH_LOG("first gap: %s", d.gap);
+	EXPECT_EQ(0, d.nbad) TH_LOG("%d notifications not as the spec says: %s", d.nbad, d.bad);
 
 	/* The end state: get, sysctls and the last notification agree. */
 	ASSERT_EQ(0, oomnl_policy_get(&self->c, &fin, &r, why, sizeof(why))) TH_LOG("%s", why);

@@ -18,8 +18,10 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <poll.h>
@@ -67,6 +69,8 @@ struct kill_obs {
 	char unexpected_why[200];
 	int gaps;
 	char gap_why[100];
+	int nbad;		/* notifications that deviate from the spec */
+	char bad[160];
 	int err;
 	char err_why[256];
 };
@@ -101,6 +105,8 @@ static void collect_kill(struct oomnl *sub, pid_t pid, uint64_t seq0,
 				 oomnl_cmd_name(n.cmd), (unsigned long long)seq_of(&n),
 				 (unsigned long long)prev);
 		prev = seq_of(&n);
+		if (n.nbad && !o->nbad++)
+			snprintf(o->bad, sizeof(o->bad), "%s", n.bad);
 		if (n.cmd == OOM_CMD_POLICY_NTF || n.v[OOM_A_EVENT_PID] != (uint64_t)pid) {
 			unexpected(o, "notification about someone else:", &n);
 			continue;
@@ -224,6 +230,7 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
 	ASSERT_EQ(0, err) TH_LOG("policy-ntf: %s", self->why);
 	ASSERT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
+	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
 	seq0 = seq_of(&n);
 
 	t0 = oomnl_now_ns();
@@ -262,6 +269,7 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 		TH_LOG("victim-ntf %d reap-queued-ntf %d reap-done-ntf %d",
 		       o.has_victim, o.has_queued, o.has_done);
 	EXPECT_EQ(0, o.unexpected) TH_LOG("%s", o.unexpected_why);
+	EXPECT_EQ(0, o.nbad) TH_LOG("not as the spec says: %s", o.bad);
 	EXPECT_EQ(0, o.gaps) TH_LOG("%s", o.gap_why);
 	EXPECT_EQ(seq0 + 1, seq_of(&o.victim));
 	EXPECT_EQ(seq0 + 2, seq_of(&o.queued));
@@ -442,30 +450,18 @@ static int wait_child_event(pid_t pid, int *status, int timeout_ms)
 	return ret;
 }
 
-TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
+/*
+ * A child holding 24M of anon memory, killed and held at PTRACE_EVENT_EXIT
+ * (before exit_mm(), so only process_mrelease can free its memory), then
+ * reaped with process_mrelease(2).  Leaves its pid in self->pid, still
+ * stopped.  Needs SIGCHLD blocked.
+ */
+static void kill_and_mrelease(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(mrelease) *self, uint64_t *t0)
 {
-	struct oom_stats st0, st1;
-	struct oom_ntf n;
-	struct oom_pol p;
-	uint64_t seq0, t0, t1, sum0 = 0, sum1 = 0;
-	sigset_t set;
-	int p2c[2], status, err, pidfd, i;
+	int p2c[2], status, err, pidfd;
 	char c;
 
-	/* SIGCHLD stays pending for the signalfd. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
-	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1000, 1, OOM_REAP_ORDER_FORWARD),
-				      &p, &self->r, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	seq0 = seq_of(&n);
-
-	/* A child with 24M of anon memory, stopped at the door when killed. */
 	ASSERT_EQ(0, pipe(p2c));
 	fflush(stdout);
 	fflush(stderr);
@@ -488,7 +484,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	ASSERT_EQ(1, read(p2c[0], &c, 1));
 	close(p2c[0]);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, self->pid, 0, PTRACE_O_TRACEEXIT));
-	t0 = oomnl_now_ns();
+	*t0 = oomnl_now_ns();
 	ASSERT_EQ(0, kill(self->pid, SIGKILL));
 	err = wait_child_event(self->pid, &status, STEP_MS);
 	ASSERT_EQ(0, err) TH_LOG("waiting for the exit stop: %s", strerror(-err));
@@ -500,11 +496,54 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	err = syscall(SYS_process_mrelease, pidfd, 0);
 	ASSERT_EQ(0, err) TH_LOG("process_mrelease: %s", strerror(errno));
 	close(pidfd);
+}
+
+/* Let the stopped child finish exiting. */
+static void release_child(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(mrelease) *self)
+{
+	int status;
+
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, self->pid, 0, 0));
+	ASSERT_EQ(0, wait_child_event(self->pid, &status, STEP_MS));
+	self->pid = 0;
+}
+
+static void block_sigchld(struct __test_metadata *_metadata)
+{
+	sigset_t set;
+
+	/* SIGCHLD stays pending for the signalfd. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+}
+
+TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
+{
+	struct oom_stats st0, st1;
+	struct oom_ntf n;
+	struct oom_pol p;
+	uint64_t seq0, t0, t1, sum0 = 0, sum1 = 0;
+	int err, i;
+
+	block_sigchld(_metadata);
+	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1000, 1, OOM_REAP_ORDER_FORWARD),
+				      &p, &self->r, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	seq0 = seq_of(&n);
+
+	kill_and_mrelease(_metadata, self, &t0);
 
 	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
 	t1 = oomnl_now_ns();
 	ASSERT_EQ(0, err) TH_LOG("%s", self->why);
 	EXPECT_EQ(OOM_CMD_REAP_DONE_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
+	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
 	EXPECT_EQ(seq0 + 1, seq_of(&n));
 	EXPECT_EQ((uint64_t)self->pid, n.v[OOM_A_EVENT_PID]);
 	EXPECT_EQ((uint64_t)OOM_REAP_SOURCE_PROCESS_MRELEASE, n.v[OOM_A_EVENT_SOURCE]);
@@ -517,10 +556,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	EXPECT_GE((t1 - t0) / 1000, n.v[OOM_A_EVENT_DURATION_US]);
 
 	/* Let it finish exiting; no more notifications about it. */
-	ASSERT_EQ(0, ptrace(PTRACE_DETACH, self->pid, 0, 0));
-	err = wait_child_event(self->pid, &status, STEP_MS);
-	ASSERT_EQ(0, err);
-	self->pid = 0;
+	release_child(_metadata, self);
 	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
 	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("unexpected %s", oomnl_cmd_name(n.cmd));
 
@@ -534,6 +570,101 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 		sum1 += st1.hist[i];
 	}
 	EXPECT_EQ(sum0, sum1) TH_LOG("process_mrelease counted in the oom_reaper latency histogram");
+}
+
+/*
+ * Root of a user namespace with its own network namespace may be allowed to
+ * join "events" by its global group id (the capability check is made in the
+ * namespace that owns the network namespace), but the family only sends in
+ * the initial network namespace: nothing may arrive there.
+ */
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(s, f) >= 0;
+	return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+struct netns_listener {
+	int grp_events, grp_config;
+	int rfd, wfd;
+};
+
+static int netns_listener_main(void *p)
+{
+	struct netns_listener *a = p;
+	struct oom_ntf n;
+	struct oomnl c;
+	char why[256], b = 0;
+	int ee, ec, err;
+	struct pollfd pfd = { .fd = a->rfd, .events = POLLIN };
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) ||
+	    write_str("/proc/self/setgroups", "deny") ||
+	    write_str("/proc/self/uid_map", "0 0 1") ||
+	    write_str("/proc/self/gid_map", "0 0 1")) {
+		fprintf(stderr, "# child: user+network namespace: %s\n", strerror(errno));
+		return 1;
+	}
+	if (oomnl_socket(&c))
+		return 2;
+	ee = setsockopt(nl_socket_get_fd(c.sk), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			&a->grp_events, sizeof(int)) ? errno : 0;
+	ec = setsockopt(nl_socket_get_fd(c.sk), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			&a->grp_config, sizeof(int)) ? errno : 0;
+	fprintf(stderr, "# child: joining \"events\" from a user+network namespace: %s, \"config\": %s\n",
+		ee ? strerror(ee) : "allowed", ec ? strerror(ec) : "allowed");
+	if (write(a->wfd, "r", 1) != 1)
+		return 3;
+	if (poll(&pfd, 1, STEP_MS) != 1 || read(a->rfd, &b, 1) != 1 || b != 'g')
+		return 4;
+	/* The events were delivered in the initial namespace before 'g'. */
+	err = oomnl_ntf_next(&c, &n, 0, why, sizeof(why));
+	if (err != -ETIMEDOUT) {
+		fprintf(stderr, "# child: %s reached another network namespace\n",
+			err ? why : oomnl_cmd_name(n.cmd));
+		return 5;
+	}
+	oomnl_close(&c);
+	return 0;
+}
+
+TEST_F_TIMEOUT(mrelease, events_stay_in_initial_netns, 120)
+{
+	int to_child[2], to_parent[2];
+	struct netns_listener a;
+	struct oom_ntf n;
+	struct oom_pol p;
+	uint64_t t0;
+	pid_t child;
+	char b = 0;
+
+	block_sigchld(_metadata);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	a = (struct netns_listener){ self->c.grp_events, self->c.grp_config,
+				     to_child[0], to_parent[1] };
+	child = start_child(netns_listener_main, &a);
+	ASSERT_LT(0, child);
+	ASSERT_EQ(1, read(to_parent[0], &b, 1))
+		TH_LOG("listener did not start: %d", finish_child(child, STEP_MS));
+
+	/* A config and an events notification, seen here. */
+	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1000, 1, OOM_REAP_ORDER_FORWARD),
+				      &p, &self->r, self->why, sizeof(self->why)));
+	kill_and_mrelease(_metadata, self, &t0);
+	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)));
+	EXPECT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
+	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)));
+	EXPECT_EQ(OOM_CMD_REAP_DONE_NTF, n.cmd);
+	release_child(_metadata, self);
+
+	ASSERT_EQ(1, write(to_child[1], "g", 1));
+	EXPECT_EQ(0, finish_child(child, STEP_MS));
 }
 
 TEST_HARNESS_MAIN

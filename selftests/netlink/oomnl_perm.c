@@ -213,7 +213,13 @@ TEST_F(perm, root_socket_used_by_nobody)
 	expect_unchanged(_metadata, &self->c, "attempts as nobody on root's socket");
 }
 
-/* nobody opens a socket and hands it to root: the opener counts too. */
+/*
+ * nobody opens a socket and hands it to root, who write(2)s a policy-set to
+ * it: netlink_capable() also checks the opener when the sender names no
+ * destination (the confused-deputy case: a privileged program writing to a
+ * descriptor it was given).  With sendto(2) and the kernel's address
+ * (NETLINK_SKB_DST) only the sender's capabilities count, by design.
+ */
 static int child_send_unpriv_socket(void *arg)
 {
 	int sv = *(int *)arg;
@@ -275,17 +281,23 @@ TEST_F(perm, nobody_socket_used_by_root)
 	ASSERT_EQ(0, oomnl_adopt_fd(&c, fd, &self->c));
 
 	/* We are root with every capability; the socket's opener was not. */
+	c.use_write = true;
 	err = oomnl_policy_set(&c, &OOM_POL_SET_ALL(9000, 1, OOM_REAP_ORDER_REVERSE),
 			       &p, &self->r, self->why, sizeof(self->why));
 	EXPECT_EQ(-EPERM, err)
-		TH_LOG("policy-set on a socket nobody opened: %s (netlink_capable() checks the opener)",
+		TH_LOG("policy-set written to a socket nobody opened: %s (netlink_capable() must check the opener)",
 		       err ? self->why : "accepted");
+	expect_unchanged(_metadata, &self->c, "policy-set written to nobody's socket");
 	err = oomnl_policy_get(&c, &p, &self->r, self->why, sizeof(self->why));
 	EXPECT_EQ(0, err) TH_LOG("policy-get: %s", self->why);
+	c.use_write = false;
+	err = oomnl_policy_set(&c, &OOM_POL_SET_ALL(9000, 1, OOM_REAP_ORDER_REVERSE),
+			       &p, &self->r, self->why, sizeof(self->why));
+	TH_LOG("the same with sendto(2) to the kernel's address: %s",
+	       err ? self->why : "accepted (only the sender's capabilities count)");
 	oomnl_close(&c);
 	close(sv[0]);
 	close(sv[1]);
-	expect_unchanged(_metadata, &self->c, "policy-set on nobody's socket");
 }
 
 /* Positive control for the EPERMs above. */

@@ -199,6 +199,7 @@ static uint64_t expect_policy_ntf(struct __test_metadata *_metadata,
 	if (err)
 		return 0;
 	EXPECT_EQ(OOM_CMD_POLICY_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
+	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
 	EXPECT_EQ(e->d, n.v[OOM_A_POLICY_REAP_DELAY_MS]);
 	EXPECT_EQ(e->b, n.v[OOM_A_POLICY_FROZEN_BYPASS]);
 	EXPECT_EQ(e->o, n.v[OOM_A_POLICY_REAP_ORDER]);
