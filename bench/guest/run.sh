@@ -1,0 +1,82 @@
+#!/bin/sh
+# /bench/run in the VM (bench/Makefile installs it): runs the oombench
+# sections and sends their records ("@B {json}" lines) to the result port.
+#
+#   /bench/run [SECTION...]      default: all, in the order below
+# Env / kernel command line (oombench.KEY=VALUE, set by bench/run.sh):
+#   BENCH_MODE   full (default) or smoke (one repetition, tiny sizes)
+#   BENCH_OUT    where records go (default /dev/ttyS1, else stdout)
+#   BENCH_REPS   repetitions per configuration (full: 15)
+# Progress and errors go to stderr (the console).  Exit status: number of
+# sections that failed.
+set -u
+B=/bench/oombench
+mode=${BENCH_MODE:-} reps=${BENCH_REPS:-} sections=''
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	oombench.mode=*) [ -n "$mode" ] || mode=${arg#*=} ;;
+	oombench.reps=*) [ -n "$reps" ] || reps=${arg#*=} ;;
+	oombench.sections=*) sections=$(echo "${arg#*=}" | tr , ' ') ;;
+	esac
+done
+mode=${mode:-full}
+[ $# -gt 0 ] && sections="$*"
+sections=${sections:-order lmkd frozen delay ctl storm}
+# fd 4: the records
+if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
+elif [ "$mode" = full ] && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
+else exec 4>&1; fi
+
+if [ "$mode" = smoke ]; then
+	reps=${reps:-1}
+	a_order="-s 16 -v 8 -c many,one"
+	a_lmkd="-s 16 -v 8 -c many"
+	a_frozen="-s 8"
+	a_delay="-s 8 -c 0,100"
+	a_ctl="-k 10"
+	a_storm="-k 5 -C 1 -S 10"
+else
+	reps=${reps:-15}
+	a_order="-s 256 -v 128 -c many,one"
+	a_lmkd="-s 256 -v 128 -c many"
+	a_frozen="-s 64"
+	a_delay="-s 64 -c 0,100,500,2000"
+	a_ctl="-k 200"
+	a_storm="-k 100 -C 5 -S 1000"
+fi
+
+rec() { printf '@B %s\n' "$1" >&4; }
+up() { cut -d' ' -f1 /proc/uptime; }
+
+# Kernel messages on the serial console cost time in the OOM path (each
+# kill prints a few lines): keep them in the ring buffer only.
+printk=$(cat /proc/sys/kernel/printk)
+echo "1 4 1 7" > /proc/sys/kernel/printk
+dmesg -c > /dev/null
+
+oomctl=/usr/bin/oomctl
+ov=none
+[ -x $oomctl ] && ov=$($oomctl --version 2>/dev/null | head -n 1)
+rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":$reps,\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
+
+failed=0
+for s in $sections; do
+	eval "args=\${a_$s:-}"
+	echo "bench: == $s: $B $s -n $reps $args" >&2
+	t0=$(up)
+	$B "$s" -n "$reps" $args -l "$mode" >&4
+	rc=$?
+	t1=$(up)
+	rec "{\"sec\":\"section\",\"name\":\"$s\",\"rc\":$rc,\"seconds\":$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')}"
+	[ $rc = 0 ] || { failed=$((failed + 1)); echo "bench: $s FAILED (rc=$rc)" >&2; }
+done
+
+# Kernel trouble during the run: count it into the data, show it on the
+# console (with its printk timestamps, so the host's checks see it too).
+bad=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection')
+kills=$(dmesg | grep -c 'Killed process')
+rec "{\"sec\":\"end\",\"failed\":$failed,\"kernel_warnings\":$bad,\"taint\":$(cat /proc/sys/kernel/tainted),\"uptime\":$(up)}"
+echo "$printk" > /proc/sys/kernel/printk
+[ "$bad" = 0 ] || dmesg | grep -E -A 20 'WARNING:|BUG:|Oops|general protection' | head -n 60 >&2
+echo "bench: done, $failed section(s) failed, $kills kill lines in the ring buffer" >&2
+exit $failed

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oombench SECTION [options]: see bench.h and README.md "Benchmarks". */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "oom_policy.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+"usage: oombench SECTION [options]\n"
+"sections: order lmkd frozen delay ctl storm\n"
+"tools:    nlget (one-shot policy-get), nlmon (count oom notifications)\n"
+"  -n N        repetitions per configuration (default 15)\n"
+"  -s MIB      victim size (default 256)\n"
+"  -v N        VMAs of the \"many\" case (default 128)\n"
+"  -c LIST     cases: order/lmkd many,one; delay 0,100,...; storm auto,nlmon,oomctl\n"
+"  -k N        storm: kills per chunk; ctl: operations per block (default 100)\n"
+"  -C N        storm: chunks per configuration (default 5)\n"
+"  -S N        storm: kills in the long session (default 1000)\n"
+"  -o PATH     oomctl binary (default /usr/bin/oomctl if executable)\n"
+"  -l TEXT     label copied into every record\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct bopts o = {
+		.reps = 15, .size = 256 * MIB, .vmas = 128, .kills = 100,
+		.chunks = 5, .session = 1000, .oomctl = "/usr/bin/oomctl",
+	};
+	const char *sec;
+	int c;
+
+	if (argc < 2)
+		usage();
+	sec = argv[1];
+	if (!strcmp(sec, "nlget"))
+		return tool_nlget();
+	if (!strcmp(sec, "nlmon"))
+		return tool_nlmon(argc - 1, argv + 1);
+	optind = 2;
+	while ((c = getopt(argc, argv, "n:s:v:c:k:C:S:o:l:")) != -1) {
+		switch (c) {
+		case 'n': o.reps = atoi(optarg); break;
+		case 's': o.size = strtoul(optarg, NULL, 10) * MIB; break;
+		case 'v': o.vmas = atoi(optarg); break;
+		case 'c': o.cases = optarg; break;
+		case 'k': o.kills = atoi(optarg); break;
+		case 'C': o.chunks = atoi(optarg); break;
+		case 'S': o.session = atoi(optarg); break;
+		case 'o': o.oomctl = optarg; break;
+		case 'l': o.label = optarg; break;
+		default: usage();
+		}
+	}
+	if (access(o.oomctl, X_OK))
+		o.oomctl = NULL;
+	if (!oom_policy_present())
+		die("%s absent: not the patched kernel", OOM_REAP_DELAY_MS);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(sec, "order"))
+		return sec_order(&o);
+	if (!strcmp(sec, "lmkd"))
+		return sec_lmkd(&o);
+	if (!strcmp(sec, "frozen"))
+		return sec_frozen(&o);
+	if (!strcmp(sec, "delay"))
+		return sec_delay(&o);
+	if (!strcmp(sec, "ctl"))
+		return sec_ctl(&o);
+	if (!strcmp(sec, "storm"))
+		return sec_storm(&o);
+	usage();
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Section 1: traversal order.  The victim holds o->size bytes over o->vmas
+ * VMAs ("many") or one VMA ("one") in a memory cgroup.  It is pinned to
+ * CPU 1, the oom_reaper (or the lmkd-style killer) to CPU 0, so the reaper
+ * really races exit_mmap() on the other CPU.
+ *
+ * OOM kill ("order" records): the victim itself goes over memory.max and
+ * the memcg OOM-kills it in its own page fault; then it exits.  Nobody
+ * spins on memory.max meanwhile (lowering memory.max from outside would
+ * leave the writer looping in memory_max_write() on a third runnable task).
+ *   reverse  delay 0, vm.oom_reap_order=1
+ *   forward  delay 0, vm.oom_reap_order=0
+ *   none     delay 10000: the victim has exited long before the timer, the
+ *            reaper only finds MMF_OOM_SKIP (exit alone)
+ *
+ * lmkd-style kill ("lmkd" records): pidfd_send_signal(SIGKILL) and at once
+ * process_mrelease() from the killer on CPU 0.
+ *   mrelease-reverse, mrelease-forward, kill-only
+ *
+ * Configurations are interleaved inside each repetition, in an order that
+ * rotates from one repetition to the next.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#ifndef __NR_pidfd_send_signal
+#define __NR_pidfd_send_signal 424
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#ifndef __NR_process_mrelease
+#define __NR_process_mrelease 448
+#endif
+
+#define VICTIM_CPU	1
+#define REAPER_CPU	0
+
+struct ocase {
+	const char *name;
+	int vmas;
+};
+
+static void parse_cases(const struct bopts *o, struct ocase *c, int *n)
+{
+	char buf[128], *tok, *save;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", o->cases ? o->cases : "many,one");
+	for (tok = strtok_r(buf, ",", &save); tok && *n < 4;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "many"))
+			c[(*n)++] = (struct ocase){ "many", o->vmas };
+		else if (!strcmp(tok, "one"))
+			c[(*n)++] = (struct ocase){ "one", 1 };
+		else
+			die("order: unknown case '%s' (many, one)", tok);
+	}
+}
+
+static void common_fields(struct rec *r, const struct bopts *o,
+			  const char *cname, int vmas, const char *cfg, int rep)
+{
+	rec_str(r, "case", cname);
+	rec_str(r, "cfg", cfg);
+	rec_int(r, "rep", rep);
+	rec_int(r, "size_mib", o->size / MIB);
+	rec_int(r, "vmas", vmas);
+	if (o->label)
+		rec_str(r, "label", o->label);
+}
+
+static void memcg_left(struct rec *r, const struct memcg *cg)
+{
+	uint64_t cur = 0;
+
+	memcg_read_u64(cg, "memory.current", &cur);
+	rec_int(r, "memcg_after_kb", cur >> 10);
+}
+
+static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		   const struct ocase *c, const char *cfg, int rep)
+{
+	struct mvictim v;
+	struct kobs k;
+	struct rec r;
+	int64_t t_go, t_waited;
+	pid_t pid;
+	int status, err;
+
+	if (!strcmp(cfg, "reverse"))
+		policy(0, 1, 1);
+	else if (!strcmp(cfg, "forward"))
+		policy(0, 1, 0);
+	else
+		policy(10000, 1, 1);
+	memcg_write(cg, "memory.max", "max");
+	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU);
+	if (err)
+		die("order: victim: %s", strerror(err));
+	pid = v.pid;
+	ktrace_follow(kt, pid);
+	ktrace_drain(kt);
+	usleep(20000);	/* let the system settle after the victim's setup */
+
+	t_go = mono_us();
+	err = mvictim_go_oom(&v, cg);
+	if (err)
+		die("order: go: %s", strerror(err));
+	status = reap_child(pid);
+	t_waited = mono_us();
+	v.pid = 0;
+
+	kobs_init(&k, pid);
+	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
+		     5000);
+	rec_begin(&r, "order");
+	common_fields(&r, o, c->name, c->vmas, cfg, rep);
+	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	rec_ms(&r, "t_go", t_go, k.mark);
+	rec_ms(&r, "t_waited", t_waited, k.mark);
+	kobs_rec(&r, &k, k.mark);
+	memcg_left(&r, cg);
+	rec_end(&r);
+	mvictim_destroy(&v);
+	return 0;
+}
+
+static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		    const struct ocase *c, const char *cfg, int rep)
+{
+	bool mrelease = strncmp(cfg, "mrelease", 8) == 0;
+	int64_t t_kill, t_mr0 = -1, t_mr1 = -1, t_waited;
+	long mr_ret = 0, mr_errno = 0;
+	struct mvictim v;
+	struct kobs k;
+	struct rec r;
+	int pidfd, err, status;
+	pid_t pid;
+
+	policy(2000, 1, strcmp(cfg, "mrelease-forward") ? 1 : 0);
+	memcg_write(cg, "memory.max", "max");
+	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU);
+	if (err)
+		die("lmkd: victim: %s", strerror(err));
+	pid = v.pid;
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		die("pidfd_open: %s", strerror(errno));
+	ktrace_follow(kt, pid);
+	ktrace_drain(kt);
+	usleep(20000);
+
+	t_kill = mono_us();
+	if (syscall(__NR_pidfd_send_signal, pidfd, SIGKILL, NULL, 0))
+		die("pidfd_send_signal: %s", strerror(errno));
+	if (mrelease) {
+		t_mr0 = mono_us();
+		mr_ret = syscall(__NR_process_mrelease, pidfd, 0);
+		mr_errno = mr_ret ? errno : 0;
+		t_mr1 = mono_us();
+	}
+	status = reap_child(pid);
+	t_waited = mono_us();
+	v.pid = 0;
+	close(pidfd);
+
+	kobs_init(&k, pid);
+	kobs_collect(kt, &k, mrelease ? kobs_both : kobs_exit_done, 5000);
+	if (k.kill_sig < 0)	/* no signal event: fall back on our clock */
+		k.kill_sig = t_kill;
+	rec_begin(&r, "lmkd");
+	common_fields(&r, o, c->name, c->vmas, cfg, rep);
+	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	rec_ms(&r, "t_kill_call", t_kill, k.kill_sig);
+	rec_ms(&r, "t_mrelease_call", t_mr0, k.kill_sig);
+	rec_ms(&r, "t_mrelease_ret", t_mr1, k.kill_sig);
+	rec_int(&r, "mrelease_ret", mr_ret);
+	rec_int(&r, "mrelease_errno", mr_errno);
+	rec_ms(&r, "t_waited", t_waited, k.kill_sig);
+	rec_ms(&r, "t_kill", k.kill_sig, k.kill_sig);
+	kobs_rec(&r, &k, k.kill_sig);
+	memcg_left(&r, cg);
+	rec_end(&r);
+	mvictim_destroy(&v);
+	return 0;
+}
+
+static int run(const struct bopts *o, bool lmkd)
+{
+	static const char *const oom_cfgs[] = { "reverse", "forward", "none" };
+	static const char *const lmkd_cfgs[] = {
+		"mrelease-reverse", "mrelease-forward", "kill-only" };
+	const char *const *cfgs = lmkd ? lmkd_cfgs : oom_cfgs;
+	struct ocase cases[4];
+	struct ktrace kt;
+	struct memcg cg;
+	int ncases, err;
+
+	parse_cases(o, cases, &ncases);
+	if (pin_self(REAPER_CPU))
+		die("cannot pin to CPU %d", REAPER_CPU);
+	pin_reaper(REAPER_CPU);
+	err = ktrace_open(&kt, true);
+	if (err)
+		die("tracefs: %s", strerror(err));
+	if (!kt.mmap_lock)
+		note("no mmap_lock events: exit_mmap() timed by SIGCHLD only");
+	err = memcg_create(&cg, lmkd ? "oombench-lmkd" : "oombench-order");
+	if (err)
+		die("memcg: %s", strerror(err));
+
+	for (int rep = 0; rep < o->reps; rep++) {
+		for (int ci = 0; ci < ncases; ci++) {
+			for (int i = 0; i < 3; i++) {
+				const char *cfg = cfgs[(i + rep) % 3];
+
+				if (lmkd)
+					one_lmkd(o, &kt, &cg, &cases[ci], cfg, rep);
+				else
+					one_oom(o, &kt, &cg, &cases[ci], cfg, rep);
+			}
+		}
+		note("%s: repetition %d/%d done", lmkd ? "lmkd" : "order",
+		     rep + 1, o->reps);
+	}
+	policy(2000, 1, 1);
+	memcg_destroy(&cg);
+	ktrace_close(&kt);
+	return 0;
+}
+
+int sec_order(const struct bopts *o)
+{
+	return run(o, false);
+}
+
+int sec_lmkd(const struct bopts *o)
+{
+	return run(o, true);
+}
