@@ -316,8 +316,28 @@ void cg_destroy(struct cg *cg)
 
 /* ---- OOM victims ---- */
 
+struct victim_msg {
+	int err;
+	long anon, file, shmem;
+};
+
+static void rss_self(struct victim_msg *m)
+{
+	char buf[4096], *p;
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)))
+		return;
+	if ((p = strstr(buf, "RssAnon:")))
+		m->anon = strtol(p + 8, NULL, 10);
+	if ((p = strstr(buf, "RssFile:")))
+		m->file = strtol(p + 8, NULL, 10);
+	if ((p = strstr(buf, "RssShmem:")))
+		m->shmem = strtol(p + 9, NULL, 10);
+}
+
 static void victim_main(int wfd, const struct cg *cg, const struct victim_opts *o)
 {
+	struct victim_msg m = { 0 };
 	size_t size = o->hold_bytes ? o->hold_bytes : 256UL << 20;
 	volatile char *mem;
 	char buf[32];
@@ -337,32 +357,39 @@ static void victim_main(int wfd, const struct cg *cg, const struct victim_opts *
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (!err && mem == MAP_FAILED)
 		err = -errno;
-	if (write(wfd, &err, sizeof(err)) != sizeof(err) || err)
+	m.err = err;
+	rss_self(&m);
+	if (write(wfd, &m, sizeof(m)) != sizeof(m) || err)
 		_exit(2);
 	for (i = 0; i < size; i += 4096)
 		mem[i] = (char)i | 1;
 	if (!o->hold_bytes)
 		_exit(3);	/* should have been OOM-killed long before */
-	if (write(wfd, &err, sizeof(err)) != sizeof(err))
+	rss_self(&m);
+	if (write(wfd, &m, sizeof(m)) != sizeof(m))
 		_exit(2);
 	for (;;)
 		pause();
 }
 
-static int read_status(int fd, int timeout_ms)
+static int read_status(struct victim *v, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int val, n;
+	struct pollfd pfd = { .fd = v->rfd, .events = POLLIN };
+	struct victim_msg m;
+	int n;
 
 	n = poll(&pfd, 1, timeout_ms);
 	if (n < 0)
 		return -errno;
 	if (n == 0)
 		return -ETIMEDOUT;
-	n = read(fd, &val, sizeof(val));
-	if (n != sizeof(val))
+	n = read(v->rfd, &m, sizeof(m));
+	if (n != sizeof(m))
 		return -EPIPE;	/* died before reporting */
-	return val;
+	v->rss_anon = m.anon;
+	v->rss_file = m.file;
+	v->rss_shmem = m.shmem;
+	return m.err;
 }
 
 int victim_start(struct victim *v, const struct cg *cg,
@@ -390,9 +417,9 @@ int victim_start(struct victim *v, const struct cg *cg,
 	}
 	close(p[1]);
 	v->rfd = p[0];
-	err = read_status(v->rfd, ms_left(deadline));
+	err = read_status(v, ms_left(deadline));
 	if (!err && o->hold_bytes)
-		err = read_status(v->rfd, ms_left(deadline));
+		err = read_status(v, ms_left(deadline));
 	if (err)
 		victim_destroy(v);
 	return err;

@@ -73,6 +73,10 @@ struct victim {
 	int rfd;		/* its status pipe */
 	bool exited;
 	int status;
+	/* RssAnon/RssFile/RssShmem (kB) of its /proc/self/status: with
+	 * hold_bytes after touching them (frozen from then on, nothing
+	 * changes), else just before it starts touching memory */
+	long rss_anon, rss_file, rss_shmem;
 };
 
 /*
