@@ -57,7 +57,7 @@ dmesg -c > /dev/null
 oomctl=/usr/bin/oomctl
 ov=none
 [ -x $oomctl ] && ov=$($oomctl --version 2>/dev/null | head -n 1)
-rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":$reps,\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
+rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":$reps,\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"clocksource\":\"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
 
 failed=0
 for s in $sections; do

@@ -64,6 +64,15 @@ int set_oom_score_adj(pid_t pid, int adj);
 long proc_status_kb(pid_t pid, const char *key);
 /* wait for a child, retrying on EINTR; returns the status */
 int reap_child(pid_t pid);
+/*
+ * Milliseconds of jiffies (times(2), USER_HZ resolution).  The reaper's
+ * delay is a timer_list timer, i.e. counted in jiffies; under TCG on a
+ * loaded host the periodic tick can be late, jiffies then fall behind
+ * CLOCK_MONOTONIC and a delay of D jiffies lasts longer than D ms.
+ */
+int64_t jiffies_ms(void);
+/* Host parallelism: 2.0 = both vCPUs ran at once, 1.0 = they took turns */
+double par_probe(void);
 /* Apply a policy via the sysctls (selftests/lib/oom_policy.h); dies on error */
 void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order);
 

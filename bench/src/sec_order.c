@@ -94,6 +94,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	struct kobs k;
 	struct rec r;
 	int64_t t_go, t_waited;
+	double par0, par1;
 	pid_t pid;
 	int status, err;
 
@@ -111,6 +112,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	ktrace_follow(kt, pid);
 	ktrace_drain(kt);
 	usleep(20000);	/* let the system settle after the victim's setup */
+	par0 = par_probe();
 
 	t_go = mono_us();
 	err = mvictim_go_oom(&v, cg);
@@ -120,12 +122,15 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	t_waited = mono_us();
 	v.pid = 0;
 
+	par1 = par_probe();
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
 		     5000);
 	rec_begin(&r, "order");
 	common_fields(&r, o, c->name, c->vmas, cfg, rep);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	rec_num(&r, "par_before", par0);
+	rec_num(&r, "par_after", par1);
 	rec_ms(&r, "t_go", t_go, k.mark);
 	rec_ms(&r, "t_waited", t_waited, k.mark);
 	kobs_rec(&r, &k, k.mark);
@@ -141,6 +146,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	bool mrelease = strncmp(cfg, "mrelease", 8) == 0;
 	int64_t t_kill, t_mr0 = -1, t_mr1 = -1, t_waited;
 	long mr_ret = 0, mr_errno = 0;
+	double par0, par1;
 	struct mvictim v;
 	struct kobs k;
 	struct rec r;
@@ -159,6 +165,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	ktrace_follow(kt, pid);
 	ktrace_drain(kt);
 	usleep(20000);
+	par0 = par_probe();
 
 	t_kill = mono_us();
 	if (syscall(__NR_pidfd_send_signal, pidfd, SIGKILL, NULL, 0))
@@ -173,6 +180,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	t_waited = mono_us();
 	v.pid = 0;
 	close(pidfd);
+	par1 = par_probe();
 
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, mrelease ? kobs_both : kobs_exit_done, 5000);
@@ -181,6 +189,8 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	rec_begin(&r, "lmkd");
 	common_fields(&r, o, c->name, c->vmas, cfg, rep);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	rec_num(&r, "par_before", par0);
+	rec_num(&r, "par_after", par1);
 	rec_ms(&r, "t_kill_call", t_kill, k.kill_sig);
 	rec_ms(&r, "t_mrelease_call", t_mr0, k.kill_sig);
 	rec_ms(&r, "t_mrelease_ret", t_mr1, k.kill_sig);

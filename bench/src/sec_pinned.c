@@ -50,7 +50,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	struct rec r;
 	pid_t trigger, pid;
 	char max[32];
-	int64_t t_trig;
+	int64_t t_trig, t1, j0, j1;
 	int err;
 
 	policy(2000, bypass, 1);
@@ -69,6 +69,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	usleep(20000);
 
 	snprintf(max, sizeof(max), "%zu", o->size / 8);
+	j0 = jiffies_ms();
 	t_trig = mono_us();
 	trigger = oom_trigger_start(cg, max);
 	if (trigger < 0)
@@ -82,6 +83,8 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 		trigger = 0;
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, kobs_reaped, 2000 + 8000);
+	j1 = jiffies_ms();
+	t1 = mono_us();
 	oom_trigger_stop(&trigger);
 	mm_unpin(&pin);
 	memcg_write(cg, "cgroup.freeze", "0");
@@ -90,6 +93,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	rec_begin(&r, "frozen");
 	pinned_fields(&r, o, bypass ? "bypass-on" : "bypass-off", rep);
 	rec_ms(&r, "t_trigger", t_trig, k.mark);
+	rec_num(&r, "jiffies_rate", (double)(j1 - j0) * 1000 / (t1 - t_trig));
 	kobs_rec(&r, &k, k.mark);
 	rec_end(&r);
 }
@@ -102,7 +106,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	struct kobs k;
 	struct rec r;
 	char cfg[32];
-	int64_t t_go;
+	int64_t t_go, t1, j0, j1;
 	pid_t pid;
 	int err;
 
@@ -118,6 +122,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	ktrace_drain(kt);
 	usleep(20000);
 
+	j0 = jiffies_ms();
 	t_go = mono_us();
 	err = mvictim_go_oom(&v, cg);
 	if (err)
@@ -127,6 +132,8 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 		v.pid = 0;
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, kobs_reaped, delay + 8000);
+	j1 = jiffies_ms();
+	t1 = mono_us();
 	mm_unpin(&pin);
 	mvictim_destroy(&v);
 
@@ -135,6 +142,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	pinned_fields(&r, o, cfg, rep);
 	rec_int(&r, "delay_set_ms", delay);
 	rec_ms(&r, "t_go", t_go, k.mark);
+	rec_num(&r, "jiffies_rate", (double)(j1 - j0) * 1000 / (t1 - t_go));
 	kobs_rec(&r, &k, k.mark);
 	rec_end(&r);
 }

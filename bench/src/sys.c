@@ -120,3 +120,98 @@ void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order)
 		die("cannot set policy %u/%u/%u: %s", delay_ms, bypass, order,
 		    strerror(err));
 }
+
+/*
+ * Host parallelism probe.  Under TCG each vCPU is a host thread, and the
+ * host's 2 cores are shared with other work: at times both vCPUs really
+ * run at once, at times they take turns on one core, and then no kernel
+ * policy can make two CPUs free memory in parallel.  The probe spins the
+ * same amount of work on CPU 0 alone, on CPU 1 alone, then on both at
+ * once:  par = (t0 + t1) / t_both,  2.0 = two real CPUs, 1.0 = one.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+
+static long probe_iters;
+static atomic_int probe_go;
+
+struct spin {
+	int cpu;
+	long iters;
+	int64_t us;
+};
+
+static void spin_work(long iters)
+{
+	for (volatile long i = 0; i < iters; i++)
+		;
+}
+
+static void *spin_main(void *arg)
+{
+	struct spin *s = arg;
+	int64_t t0;
+
+	pin_self(s->cpu);
+	while (!atomic_load(&probe_go))
+		;
+	t0 = mono_us();
+	spin_work(s->iters);
+	s->us = mono_us() - t0;
+	return NULL;
+}
+
+static int64_t run_spins(int ncpu, const int *cpus, long iters)
+{
+	pthread_t th[2];
+	struct spin s[2];
+	int64_t t0;
+
+	atomic_store(&probe_go, 0);
+	for (int i = 0; i < ncpu; i++) {
+		s[i] = (struct spin){ .cpu = cpus[i], .iters = iters };
+		pthread_create(&th[i], NULL, spin_main, &s[i]);
+	}
+	usleep(1000);	/* both threads spinning on the start flag */
+	t0 = mono_us();
+	atomic_store(&probe_go, 1);
+	for (int i = 0; i < ncpu; i++)
+		pthread_join(th[i], NULL);
+	(void)t0;
+	return ncpu == 1 ? s[0].us : (s[0].us > s[1].us ? s[0].us : s[1].us);
+}
+
+/* jiffies, through times(2): USER_HZ ticks derived from jiffies_64 */
+#include <sys/times.h>
+
+int64_t jiffies_ms(void)
+{
+	static long hz;
+	struct tms t;
+	clock_t c = times(&t);
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK);
+	return (int64_t)c * 1000 / hz;
+}
+
+double par_probe(void)
+{
+	static const int c0[] = { 0 }, c1[] = { 1 }, both[] = { 0, 1 };
+	int64_t a, b, ab;
+
+	if (!probe_iters) {	/* about 6 ms of spinning on one CPU */
+		long n = 100000;
+		int64_t us;
+
+		do {
+			n *= 2;
+			us = run_spins(1, c0, n);
+		} while (us < 1000 && n < (1L << 30));
+		probe_iters = n * 6000 / (us > 0 ? us : 1);
+	}
+	a = run_spins(1, c0, probe_iters);
+	b = run_spins(1, c1, probe_iters);
+	ab = run_spins(2, both, probe_iters);
+	return ab > 0 ? (double)(a + b) / ab : 0;
+}

@@ -1,0 +1,779 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench/report.py: the host half of `make bench`.
+
+Reads the guest's records ("@B {json}" lines), the host and footprint
+facts from bench/run.sh, and writes
+  OUT/results.json   every raw record + host facts + the summary below
+  OUT/results.md     tables per section: n, median, spread, ratios vs targets
+  OUT/plots/*.png    latency distributions (gnuplot, pngcairo or png)
+No statistics happen in the guest; all of them are here.
+
+  report.py --records R --host H --footprint F --out DIR
+  report.py --from-json DIR/results.json --out DIR     (re-render only)
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+# ---------------------------------------------------------------- numbers
+
+
+def quantile(vals, p):
+    """Linear interpolation between closest ranks (numpy's default)."""
+    v = sorted(vals)
+    if not v:
+        return None
+    k = (len(v) - 1) * p
+    lo, hi = math.floor(k), math.ceil(k)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def stats(vals):
+    v = [x for x in vals if x is not None]
+    if not v:
+        return {"n": 0}
+    return {"n": len(v), "median": quantile(v, 0.5), "p25": quantile(v, 0.25),
+            "p75": quantile(v, 0.75), "min": min(v), "max": max(v)}
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fnum(x, nd=1):
+    if x is None:
+        return "–"
+    if abs(x) >= 100 or nd == 0:
+        return f"{x:.0f}"
+    return f"{x:.{nd}f}"
+
+
+def fstat(s, nd=1, unit=""):
+    """median [p25–p75] (min–max)"""
+    if not s or s.get("n", 0) == 0:
+        return "–"
+    return (f"{fnum(s['median'], nd)}{unit} [{fnum(s['p25'], nd)}–{fnum(s['p75'], nd)}]"
+            f" ({fnum(s['min'], nd)}–{fnum(s['max'], nd)})")
+
+
+def fratio(r):
+    return "–" if r is None else f"{r:.2f}"
+
+
+def sub(a, b):
+    return None if a is None or b is None else a - b
+
+# ---------------------------------------------------------------- per record metrics
+
+
+def order_metrics(r):
+    """Section 1 (OOM kill and lmkd kill): times in ms from the kill."""
+    freed = r.get("t_mmap_end")
+    if freed is None:
+        freed = r.get("t_chld")
+    m = {
+        "freed": freed,
+        "exit_mmap": sub(r.get("t_mmap_end"), r.get("t_mmap_start")),
+        "unmap": sub(r.get("t_unmap_end"), r.get("t_mmap_start")),
+        "tail": sub(r.get("t_mmap_end"), r.get("t_unmap_end")),
+        "exit_start": r.get("t_exit_start"),
+        "reap_start": r.get("t_reap_start"),
+        "reap": r["reap_us"] / 1000.0 if r.get("reap_us", -1) >= 0 else None,
+        "reap_end": r.get("t_reap_end"),
+        "par": min(r.get("par_before", 0), r.get("par_after", 0)),
+    }
+    if r["sec"] == "lmkd" and r.get("t_mrelease_ret") is not None:
+        m["mrelease_call"] = sub(r.get("t_mrelease_ret"), r.get("t_mrelease_call"))
+    return m
+
+
+def by(records, **kw):
+    return [r for r in records if all(r.get(k) == v for k, v in kw.items())]
+
+# ---------------------------------------------------------------- summary
+
+
+PAR_OK = 1.6   # probe: both vCPUs really ran at once
+
+
+def summarize(recs, footprint):
+    S = {"targets": []}
+
+    def target(name, value, op, goal, unit="", note=""):
+        met = None
+        if value is not None:
+            met = value <= goal if op == "<=" else value >= goal
+        S["targets"].append({"name": name, "value": value, "op": op, "goal": goal,
+                             "unit": unit, "met": met, "note": note})
+
+    # 1. order
+    for sec, cfgs in (("order", ("reverse", "forward", "none")),
+                      ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"))):
+        out = {}
+        for case in sorted({r["case"] for r in by(recs, sec=sec)}):
+            c = {}
+            for subset in ("all", "par"):
+                d = {}
+                for cfg in cfgs:
+                    rs = [r for r in by(recs, sec=sec, case=case, cfg=cfg)
+                          if r.get("killed", 1)]
+                    ms = [order_metrics(r) for r in rs]
+                    if subset == "par":
+                        ms = [m for m in ms if m["par"] >= PAR_OK]
+                    d[cfg] = {k: stats([m.get(k) for m in ms])
+                              for k in ("freed", "exit_mmap", "unmap", "tail", "exit_start",
+                                        "reap_start", "reap", "mrelease_call", "par")}
+                    d[cfg]["results"] = {}
+                    for r in rs:
+                        res = r.get("result") or "none"
+                        d[cfg]["results"][res] = d[cfg]["results"].get(res, 0) + 1
+                med = {cfg: d[cfg]["freed"].get("median") for cfg in cfgs}
+                d["ratio_rev_fwd"] = ratio(med[cfgs[0]], med[cfgs[1]])
+                d["ratio_rev_none"] = ratio(med[cfgs[0]], med[cfgs[2]])
+                d["ratio_fwd_none"] = ratio(med[cfgs[1]], med[cfgs[2]])
+                # paired: the three configurations of one repetition ran back to back
+                pr_f, pr_n = [], []
+                reps = sorted({r["rep"] for r in by(recs, sec=sec, case=case)})
+                for rep in reps:
+                    f = {}
+                    for cfg in cfgs:
+                        rr = by(recs, sec=sec, case=case, cfg=cfg, rep=rep)
+                        if rr:
+                            m = order_metrics(rr[0])
+                            if subset == "all" or m["par"] >= PAR_OK:
+                                f[cfg] = m["freed"]
+                    if f.get(cfgs[0]) and f.get(cfgs[1]):
+                        pr_f.append(f[cfgs[0]] / f[cfgs[1]])
+                    if f.get(cfgs[0]) and f.get(cfgs[2]):
+                        pr_n.append(f[cfgs[0]] / f[cfgs[2]])
+                d["paired_rev_fwd"] = stats(pr_f)
+                d["paired_rev_none"] = stats(pr_n)
+                c[subset] = d
+            out[case] = c
+        S[sec] = out
+    o = S["order"].get("many", {}).get("all", {})
+    target("reverse ÷ forward, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_fwd"), "<=", 0.75)
+    target("reverse ÷ exit alone, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_none"), "<=", 0.55)
+    op = S["order"].get("many", {}).get("par", {})
+    target("… the same, only kills with both vCPUs running (probe ≥ %.1f): reverse ÷ forward" % PAR_OK,
+           op.get("ratio_rev_fwd"), "<=", 0.75)
+    target("… reverse ÷ exit alone (probe ≥ %.1f)" % PAR_OK, op.get("ratio_rev_none"), "<=", 0.55)
+    lk = S["lmkd"].get("many", {}).get("all", {})
+    target("lmkd kill + process_mrelease: reverse ÷ forward", lk.get("ratio_rev_fwd"), "<=", 0.75,
+           note="same target as the OOM kill")
+    target("lmkd kill + process_mrelease: reverse ÷ kill only", lk.get("ratio_rev_none"), "<=", 0.55,
+           note="same target as the OOM kill")
+
+    # 2. frozen
+    fr = {}
+    for cfg in ("bypass-on", "bypass-off"):
+        rs = by(recs, sec="frozen", cfg=cfg)
+        fr[cfg] = {
+            "reap_start": stats([r.get("t_reap_start") for r in rs]),
+            "queued": stats([r.get("t_queued") for r in rs]),
+            "wake": stats([r.get("t_wake") for r in rs]),
+            "reap_end": stats([r.get("t_reap_end") for r in rs]),
+            "reasons": sorted({r.get("reason", "") for r in rs}),
+        }
+    fr["ratio_off_on"] = ratio(fr["bypass-off"]["reap_start"].get("median"),
+                               fr["bypass-on"]["reap_start"].get("median"))
+    S["frozen"] = fr
+    target("frozen victim, bypass on: kill→reap start (median)",
+           fr["bypass-on"]["reap_start"].get("median"), "<=", 5, "ms")
+    target("frozen victim: bypass off ÷ on, kill→reap start", fr["ratio_off_on"], ">=", 400, "×")
+
+    # 3. delay
+    de = {}
+    for d in sorted({r["delay_set_ms"] for r in by(recs, sec="delay")}):
+        rs = [r for r in by(recs, sec="delay") if r["delay_set_ms"] == d]
+        de[str(d)] = {
+            "wake": stats([r.get("t_wake") for r in rs]),
+            "reap_start": stats([r.get("t_reap_start") for r in rs]),
+            "freed": stats([r.get("t_reap_end") for r in rs]),
+            "overshoot": stats([sub(r.get("t_wake"), d) for r in rs]),
+            "early": sum(1 for r in rs if r.get("t_wake") is not None and r["t_wake"] < d - 1),
+            "reasons": sorted({r.get("reason", "") for r in rs}),
+            "results": sorted({r.get("result", "") for r in rs}),
+        }
+    S["delay"] = de
+
+    # 4. control plane
+    ct = {}
+    for kind in ("inproc", "proc"):
+        for cfg in sorted({r["cfg"] for r in by(recs, sec="ctl", kind=kind)}):
+            ct[f"{kind}:{cfg}"] = stats([r["us_per_op"] for r in by(recs, sec="ctl", kind=kind, cfg=cfg)])
+    show = next((k for k in ct if k.startswith("proc:") and k != "proc:sysctl-n"), None)
+    ct["show_name"] = show.split(":", 1)[1] if show else None
+    ct["ratio_nl_sysctl"] = ratio(ct.get("inproc:nl", {}).get("median"),
+                                  ct.get("inproc:sysctl", {}).get("median"))
+    ct["ratio_nlcold_sysctl"] = ratio(ct.get("inproc:nl-cold", {}).get("median"),
+                                      ct.get("inproc:sysctl", {}).get("median"))
+    ct["ratio_show_sysctl"] = ratio(ct.get(show, {}).get("median") if show else None,
+                                    ct.get("proc:sysctl-n", {}).get("median"))
+    S["ctl"] = ct
+    target("policy-get round trip ÷ reading the three sysctl files (in-process)",
+           ct["ratio_nl_sysctl"], "<=", 1.0, "×")
+
+    # 5. storm
+    st = {"overhead": {}, "session": []}
+    for cfg in sorted({r["cfg"] for r in by(recs, sec="storm", phase="overhead")}):
+        rs = by(recs, sec="storm", phase="overhead", cfg=cfg)
+        st["overhead"][cfg] = {
+            "ms_per_kill": stats([r["ms_per_kill"] for r in rs]),
+            "kills": sum(r["kills"] for r in rs),
+            "delivered": sum(r.get("delivered", 0) for r in rs),
+            "expected": sum(r.get("expected", 0) for r in rs),
+        }
+    base = st["overhead"].get("none", {}).get("ms_per_kill", {}).get("median")
+    for cfg, v in st["overhead"].items():
+        if cfg == "none":
+            continue
+        v["ratio"] = ratio(v["ms_per_kill"].get("median"), base)
+        paired = []
+        for rep in sorted({r["rep"] for r in by(recs, sec="storm", phase="overhead")}):
+            a = by(recs, sec="storm", phase="overhead", cfg=cfg, rep=rep)
+            b = by(recs, sec="storm", phase="overhead", cfg="none", rep=rep)
+            if a and b:
+                paired.append(a[0]["ms_per_kill"] / b[0]["ms_per_kill"])
+        v["paired"] = stats(paired)
+    for r in by(recs, sec="storm", phase="session"):
+        st["session"].append({k: r.get(k) for k in (
+            "cfg", "kills", "killed", "loop_ms", "ms_per_kill", "expected", "delivered",
+            "k_victim", "k_queued", "k_done", "events", "seq_missing", "seq_dup",
+            "lost_records", "lost_count", "kernel_dropped", "kernel_victims",
+            "hwm_kb", "rss_kb", "rmem_default", "rmem_max", "enobufs",
+            "lat_max_us", "lat_avg_us", "listener_signal", "listener_exit")})
+    S["storm"] = st
+    sess = next((s for s in st["session"] if s["cfg"] == "oomctl"), None) or \
+        (st["session"][0] if st["session"] else None)
+    if sess:
+        lost = (sess["expected"] or 0) - (sess["delivered"] or 0)
+        target(f"events lost in the {sess['kills']}-kill storm ({sess['cfg']})", lost, "<=", 0, "")
+    for cfg, v in st["overhead"].items():
+        if cfg != "none":
+            ov = (v["ratio"] - 1) * 100 if v.get("ratio") else None
+            target(f"OOM-path overhead with a listener ({cfg}), kill loop", ov, "<=", 2, "%")
+
+    # 6. footprint
+    fp = dict(footprint or {})
+    S["footprint"] = fp
+    if fp.get("oomctl_stripped"):
+        target("oomctl stripped size", fp["oomctl_stripped"] / 1024, "<=", 100, "KiB")
+    hwm = [s["hwm_kb"] for s in st["session"] if s["cfg"] == "oomctl" and s.get("hwm_kb")]
+    if hwm:
+        target("oomctl monitor peak RSS (VmHWM) over the storm", max(hwm) / 1024, "<=", 2, "MiB")
+    return S
+
+# ---------------------------------------------------------------- plots
+
+
+def gnuplot_term():
+    if not shutil.which("gnuplot"):
+        return None
+    try:
+        t = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True,
+                           timeout=20)
+        text = t.stdout + t.stderr
+    except Exception:
+        return None
+    if "pngcairo" in text:
+        return "pngcairo size 960,540 font 'sans,10'"
+    if " png " in text or "\npng" in text:
+        return "png size 960,540"
+    return None
+
+
+def jitter(i, n=7):
+    return ((i * 37) % n - (n - 1) / 2) * 0.04
+
+
+def plots(recs, S, outdir, workdir):
+    term = gnuplot_term()
+    made = []
+    if not term:
+        return made
+    pdir = os.path.join(outdir, "plots")
+    os.makedirs(pdir, exist_ok=True)
+    os.makedirs(workdir, exist_ok=True)
+
+    def run(name, script, data):
+        for fname, rows in data.items():
+            with open(os.path.join(workdir, fname), "w") as f:
+                for row in rows:
+                    f.write(" ".join(str(x) for x in row) + "\n")
+        png = os.path.join(pdir, name + ".png")
+        full = f"set terminal {term}\nset output '{png}'\ncd '{workdir}'\n" + script
+        with open(os.path.join(workdir, name + ".gp"), "w") as f:
+            f.write(full)
+        p = subprocess.run(["gnuplot", os.path.join(workdir, name + ".gp")],
+                           capture_output=True, text=True)
+        if p.returncode == 0 and os.path.exists(png):
+            made.append(name)
+        else:
+            print(f"report: gnuplot {name}: {p.stderr.strip()[:300]}", file=sys.stderr)
+
+    # 1. order / lmkd: kill->freed per configuration, one panel per case
+    for sec, cfgs in (("order", ("reverse", "forward", "none")),
+                      ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"))):
+        cases = sorted({r["case"] for r in by(recs, sec=sec)})
+        if not cases:
+            continue
+        data, plots_ = {}, []
+        xt = []
+        x = 0
+        for case in cases:
+            for cfg in cfgs:
+                x += 1
+                xt.append(f'"{case}\\n{cfg}" {x}')
+                rows_ok, rows_bad = [], []
+                for i, r in enumerate(by(recs, sec=sec, case=case, cfg=cfg)):
+                    m = order_metrics(r)
+                    if m["freed"] is None:
+                        continue
+                    (rows_ok if m["par"] >= PAR_OK else rows_bad).append(
+                        (x + jitter(i), m["freed"], m["reap"] if m["reap"] is not None else "NaN",
+                         m["exit_mmap"] if m["exit_mmap"] is not None else "NaN"))
+                data[f"{sec}_{x}_ok.dat"] = rows_ok or [(x, "NaN", "NaN", "NaN")]
+                data[f"{sec}_{x}_bad.dat"] = rows_bad or [(x, "NaN", "NaN", "NaN")]
+                med = S[sec][case]["all"][cfg]["freed"].get("median")
+                data[f"{sec}_{x}_med.dat"] = [(x - 0.3, med if med else "NaN"), (x + 0.3, med if med else "NaN")]
+            x += 0.5
+        for xi in range(1, int(x) + 1):
+            if f"{sec}_{xi}_ok.dat" not in data:
+                continue
+            t1 = "title 'kill→freed, probe ≥ %.1f (two CPUs)'" % PAR_OK if xi == 1 else "notitle"
+            t2 = "title 'kill→freed, probe < %.1f'" % PAR_OK if xi == 1 else "notitle"
+            t3 = "title 'median (all)'" if xi == 1 else "notitle"
+            plots_.append(f"'{sec}_{xi}_ok.dat' using 1:2 with points pt 7 ps 0.8 lc rgb '#1f77b4' {t1}")
+            plots_.append(f"'{sec}_{xi}_bad.dat' using 1:2 with points pt 6 ps 0.8 lc rgb '#aaaaaa' {t2}")
+            plots_.append(f"'{sec}_{xi}_med.dat' using 1:2 with lines lw 3 lc rgb '#d62728' {t3}")
+        what = "memcg OOM kill, delay 0" if sec == "order" else "pidfd SIGKILL + process_mrelease()"
+        script = (f"set title 'Section 1: kill → memory freed ({what}), {S['meta'].get('size_mib', '?')} MiB victim'\n"
+                  f"set ylabel 'ms from the kill'\nset yrange [0:*]\nset grid ytics\n"
+                  f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\nset key top left\n"
+                  f"plot {', '.join(plots_)}\n")
+        run(sec, script, data)
+
+    # 2. frozen: kill->reap start, log scale
+    rows = {}
+    for xi, cfg in enumerate(("bypass-on", "bypass-off"), 1):
+        rows[f"frozen_{xi}.dat"] = [(xi + jitter(i), r["t_reap_start"])
+                                    for i, r in enumerate(by(recs, sec="frozen", cfg=cfg))
+                                    if r.get("t_reap_start")] or [(xi, "NaN")]
+    if by(recs, sec="frozen"):
+        script = ("set title 'Section 2: frozen victim, delay 2000 ms: kill → reaper starts'\n"
+                  "set logscale y\nset ylabel 'ms (log)'\nset grid ytics\n"
+                  "set xtics ('bypass on' 1, 'bypass off' 2)\nset xrange [0.5:2.5]\n"
+                  "plot 'frozen_1.dat' using 1:2 with points pt 7 title 'bypass on', "
+                  "'frozen_2.dat' using 1:2 with points pt 7 title 'bypass off', "
+                  "5 with lines dt 2 lc rgb '#2ca02c' title 'target 5 ms'\n")
+        run("frozen", script, rows)
+
+    # 3. delay: measured vs configured
+    if by(recs, sec="delay"):
+        w, f = [], []
+        for i, r in enumerate(by(recs, sec="delay")):
+            d = r["delay_set_ms"]
+            if r.get("t_wake") is not None:
+                w.append((d, r["t_wake"]))
+            if r.get("t_reap_end") is not None:
+                f.append((d, r["t_reap_end"]))
+        script = ("set title 'Section 3: delay honoured and bounded (pinned victim)'\n"
+                  "set xlabel 'vm.oom\\_reap\\_delay\\_ms'\nset ylabel 'ms from the kill'\n"
+                  "set grid\nset key top left\nset xrange [-100:*]\n"
+                  "plot 'delay_w.dat' using 1:2 with points pt 7 title 'reaper woken (wake\\_reaper)', "
+                  "'delay_f.dat' using 1:2 with points pt 6 ps 1.5 title 'memory freed (reap\\_result)', "
+                  "x with lines dt 2 title 'configured delay'\n")
+        run("delay", script, {"delay_w.dat": w or [(0, "NaN")], "delay_f.dat": f or [(0, "NaN")]})
+
+    # 4. control plane: per-op times, log scale
+    if by(recs, sec="ctl"):
+        names = [("inproc", "nl", "policy-get\\n(open socket)"),
+                 ("inproc", "nl-cold", "socket+resolve\\n+policy-get"),
+                 ("inproc", "sysctl", "3 sysctl files\\n(open/read/close)"),
+                 ("proc", S["ctl"].get("show_name") or "oomctl-show", "process:\\n" + (S["ctl"].get("show_name") or "oomctl show")),
+                 ("proc", "sysctl-n", "process:\\nsysctl -n x3")]
+        data, pl, xt = {}, [], []
+        for xi, (kind, cfg, label) in enumerate(names, 1):
+            pts = [(xi + jitter(i), r["us_per_op"]) for i, r in
+                   enumerate(by(recs, sec="ctl", kind=kind, cfg=cfg))]
+            data[f"ctl_{xi}.dat"] = pts or [(xi, "NaN")]
+            xt.append(f'"{label}" {xi}')
+            pl.append(f"'ctl_{xi}.dat' using 1:2 with points pt 7 notitle")
+        script = ("set title 'Section 4: control plane, time per operation'\nset logscale y\n"
+                  "set ylabel 'µs per operation (log)'\nset grid ytics\n"
+                  f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(names) + 0.5}]\n"
+                  f"plot {', '.join(pl)}\n")
+        run("ctl", script, data)
+
+    # 5. storm: ms per kill per chunk
+    if by(recs, sec="storm", phase="overhead"):
+        cfgs = sorted({r["cfg"] for r in by(recs, sec="storm", phase="overhead")},
+                      key=lambda c: (c != "none", c))
+        data, pl, xt = {}, [], []
+        for xi, cfg in enumerate(cfgs, 1):
+            pts = [(xi + jitter(i), r["ms_per_kill"]) for i, r in
+                   enumerate(by(recs, sec="storm", phase="overhead", cfg=cfg))]
+            data[f"storm_{xi}.dat"] = pts or [(xi, "NaN")]
+            xt.append(f'"{"no listener" if cfg == "none" else cfg + " listening"}" {xi}')
+            pl.append(f"'storm_{xi}.dat' using 1:2 with points pt 7 ps 1.2 notitle")
+        script = ("set title 'Section 5: OOM kill loop, ms per kill (chunks interleaved)'\n"
+                  "set ylabel 'ms per kill'\nset yrange [0:*]\nset grid ytics\n"
+                  f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(cfgs) + 0.5}]\n"
+                  f"plot {', '.join(pl)}\n")
+        run("storm", script, data)
+    return made
+
+# ---------------------------------------------------------------- markdown
+
+
+def md(S, host, made, recs):
+    meta = S["meta"]
+    L = []
+    P = L.append
+    P("# oomctl benchmark results")
+    P("")
+    P("Generated by `make bench` (bench/run.sh → bench/report.py); raw records in "
+      "[results.json](results.json).  Every figure is from **one boot**, configurations "
+      "interleaved within each repetition; ratios compare configurations of that boot only.")
+    P("")
+    loads = [x[1] for x in host.get("load", [])]
+    lstr = (f"1-min load average on the host during the run: min {min(loads):.2f}, "
+            f"mean {sum(loads) / len(loads):.2f}, max {max(loads):.2f} "
+            f"on {host.get('host_cpus')} CPUs" if loads else "host load not recorded")
+    P("| | |")
+    P("|---|---|")
+    P(f"| date | {host.get('date', '?')} (commit {host.get('git', '?')}) |")
+    P(f"| kernel | Linux {meta.get('kernel', '?')} `{meta.get('version', '')}` ({meta.get('machine', '?')}), patched with kernel/series |")
+    P(f"| guest | {meta.get('cpus', '?')} vCPUs, {int(meta.get('mem_kb', 0)) // 1024} MiB, QEMU TCG (no KVM): `{host.get('qemu', '?')}` |")
+    P(f"| host | {host.get('host_cpu', '?')}, {host.get('host_cpus', '?')} CPUs, Linux {host.get('host_kernel', '?')} |")
+    P(f"| host load | {lstr}; the cores were shared with other builds and VMs |")
+    P(f"| repetitions | {meta.get('reps', '?')} per configuration (mode {meta.get('mode', '?')}); VM time {host.get('vm_seconds', '?')} s |")
+    P(f"| oomctl | {meta.get('oomctl', '?')} |")
+    P("")
+    P("Spread is given as `median [p25–p75] (min–max)`, times in ms unless marked.  "
+      "Under TCG absolute times are inflated and noisy; read the ratios.")
+    P("")
+    P("## Headline: measured against the targets")
+    P("")
+    P("| what | measured | target | |")
+    P("|---|---|---|---|")
+    for t in S["targets"]:
+        v = t["value"]
+        if v is None:
+            val = "not measured"
+        elif t["unit"] == "%":
+            val = f"{v:+.1f} %"
+        elif t["unit"] in ("ms", "KiB", "MiB"):
+            val = f"{v:.1f} {t['unit']}"
+        elif t["unit"] == "×" and v >= 10:
+            val = f"{v:.0f}×"
+        else:
+            val = f"{v:.2f}" if isinstance(v, float) else str(v)
+        goal = f"{t['op'].replace('<=', '≤').replace('>=', '≥')} {t['goal']}{(' ' + t['unit']) if t['unit'] and t['unit'] != '×' else ('×' if t['unit'] == '×' else '')}"
+        mark = "–" if t["met"] is None else ("met" if t["met"] else "**missed**")
+        P(f"| {t['name']}{(' (' + t['note'] + ')') if t['note'] else ''} | {val} | {goal} | {mark} |")
+    P("")
+    P("Why a target is missed, with the evidence, is in the section concerned and in "
+      "README.md (\"Benchmarks\").")
+    P("")
+
+    # 1
+    P("## 1. Traversal order: reaper vs exit_mmap()")
+    P("")
+    P(f"Victim: {meta.get('size_mib', '?')} MiB of touched anonymous memory, either over "
+      f"{meta.get('vmas', '?')} VMAs (\"many\", separated by guard pages so they cannot merge) "
+      "or in one VMA (\"one\"), alone in a memory cgroup without swap, pinned to CPU 1; the "
+      "oom_reaper (or the lmkd-style killer) is pinned to CPU 0.")
+    P("")
+    P("* **OOM kill**: the victim itself goes over `memory.max` and the memcg OOM-kills it in its "
+      "own page fault (nobody spins on `memory.max` meanwhile).  `reverse`/`forward` = "
+      "`vm.oom_reap_order` 1/0 with `vm.oom_reap_delay_ms=0`; `none` = delay 10000, so the "
+      "victim exits alone long before the timer (the timer then finds MMF_OOM_SKIP).  Time 0 = "
+      "`oom:mark_victim`.")
+    P("* **lmkd-style**: `pidfd_send_signal(SIGKILL)` then at once `process_mrelease()` from the "
+      "killer on CPU 0; `kill-only` does not call it.  Time 0 = `signal:signal_generate` of the SIGKILL.")
+    P("* **kill→freed** = until the victim's `exit_mmap()` has finished: the release of the mmap "
+      "write lock it takes after `unmap_vmas()` (`mmap_lock:mmap_lock_released` in the victim's "
+      "context).  Why that point: pages zapped by `exit_mmap()` sit in its mmu_gather batches and are "
+      "freed (and uncharged from the memcg) as batches fill and at `tlb_finish_mmu()` under that "
+      "write lock, and that lock waits for a reaper still holding the read lock; so every page "
+      "is back at that moment, in all configurations, and no earlier moment is safe for all of "
+      "them.  (The reaper frees its pages per VMA as it goes, which is what makes the end earlier.)")
+    P("* **reaper** = `duration_us` of `oom:reap_result` (the reaper's or process_mrelease's pass); "
+      "**exit_mmap** = its read-lock acquire → write-lock release; **unmap** = the `unmap_vmas()` "
+      "part (read lock held); **tail** = `free_pgtables()` + `tlb_finish_mmu()` + VMA freeing.")
+    P(f"* **probe**: before and after each kill the guest spins the same work on CPU 0, CPU 1, "
+      f"then both at once: 2.0 = the host ran both vCPUs in parallel, 1.0 = they took turns "
+      f"(the host has {host.get('host_cpus', '?')} cores shared with other work).  The "
+      f"\"probe ≥ {PAR_OK}\" rows keep only kills where both probes said the host gave us two CPUs.")
+    P("")
+    for sec, cfgs, title in (("order", ("reverse", "forward", "none"), "OOM kill"),
+                             ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"),
+                              "lmkd-style kill + process_mrelease")):
+        for case, c in S[sec].items():
+            for subset in ("all", "par"):
+                d = c[subset]
+                n = min(d[cfg]["freed"].get("n", 0) for cfg in cfgs)
+                label = "all kills" if subset == "all" else f"probe ≥ {PAR_OK}"
+                P(f"**{title}, {case} VMA{'s' if case == 'many' else ''}, {label}**")
+                P("")
+                reap_col = "process_mrelease pass" if sec == "lmkd" else "reaper pass"
+                P(f"| config | n | kill→freed | {reap_col} | exit_mmap | unmap | tail | kill→exit starts | kill→reaper starts | probe |")
+                P("|---|---|---|---|---|---|---|---|---|---|")
+                for cfg in cfgs:
+                    x = d[cfg]
+                    P(f"| {cfg} | {x['freed'].get('n', 0)} | {fstat(x['freed'])} | {fstat(x['reap'])} | "
+                      f"{fstat(x['exit_mmap'])} | {fnum(x['unmap'].get('median'))} | {fnum(x['tail'].get('median'))} | "
+                      f"{fnum(x['exit_start'].get('median'))} | {fnum(x['reap_start'].get('median'))} | "
+                      f"{fnum(x['par'].get('median'), 2)} |")
+                P("")
+                P(f"Ratios of medians: {cfgs[0]} ÷ {cfgs[1]} **{fratio(d['ratio_rev_fwd'])}**, "
+                  f"{cfgs[0]} ÷ {cfgs[2]} **{fratio(d['ratio_rev_none'])}**, "
+                  f"{cfgs[1]} ÷ {cfgs[2]} {fratio(d['ratio_fwd_none'])}.  "
+                  f"Per repetition (paired): {cfgs[0]} ÷ {cfgs[1]} {fstat(d['paired_rev_fwd'], 2)}, "
+                  f"{cfgs[0]} ÷ {cfgs[2]} {fstat(d['paired_rev_none'], 2)}.")
+                res = "; ".join(f"{cfg}: " + ", ".join(f"{k} {v}" for k, v in sorted(d[cfg]['results'].items()))
+                                for cfg in cfgs)
+                if subset == "all":
+                    P(f"Reap results: {res}.")
+                P("")
+                if n == 0 and subset == "par":
+                    P("(No kill had the probe at that level in this run.)")
+                    P("")
+        if sec in made:
+            P(f"![{sec}](plots/{sec}.png)")
+            P("")
+
+    # 2
+    fr = S["frozen"]
+    P("## 2. Frozen victims")
+    P("")
+    P("Victim frozen with the cgroup v2 freezer (`cgroup.freeze`), then OOM-killed by lowering "
+      "`memory.max` from outside; `vm.oom_reap_delay_ms` at its default 2000.  Its mm is pinned "
+      "from outside (selftests/lib/mm_pin.h) so the reaper always has the memory to reap: "
+      "kill→reap start is defined in both configurations.  Time 0 = `oom:mark_victim`; reap start = "
+      "`oom:start_task_reaping`.")
+    P("")
+    P("| config | n | kill→queued | kill→reaper woken | kill→reap start | kill→freed | reason |")
+    P("|---|---|---|---|---|---|---|")
+    for cfg in ("bypass-on", "bypass-off"):
+        x = fr[cfg]
+        P(f"| {cfg} | {x['reap_start'].get('n', 0)} | {fstat(x['queued'], 2)} | {fstat(x['wake'], 2)} | "
+          f"{fstat(x['reap_start'], 2)} | {fstat(x['reap_end'], 1)} | {', '.join(x['reasons'])} |")
+    P("")
+    P(f"off ÷ on (kill→reap start, medians): **{fnum(fr['ratio_off_on'], 0) if fr['ratio_off_on'] else '–'}×**.")
+    P("")
+    if "frozen" in made:
+        P("![frozen](plots/frozen.png)")
+        P("")
+
+    # 3
+    P("## 3. Delay")
+    P("")
+    P("A victim that cannot exit by itself (mm pinned from outside), OOM-killed in its own page "
+      "fault, bypass on, order reverse.  **woken** = `oom:wake_reaper` (the timer fired, or the "
+      "direct queueing for 0), **freed** = `oom:reap_result`.  Early = woken more than 1 ms "
+      "before the configured delay.")
+    P("")
+    P("| delay_ms | n | kill→woken | woken − delay | kill→freed | early | reason | result |")
+    P("|---|---|---|---|---|---|---|---|")
+    for d, x in sorted(S["delay"].items(), key=lambda kv: int(kv[0])):
+        P(f"| {d} | {x['wake'].get('n', 0)} | {fstat(x['wake'])} | {fstat(x['overshoot'])} | "
+          f"{fstat(x['freed'])} | {x['early']} | {', '.join(x['reasons'])} | {', '.join(x['results'])} |")
+    P("")
+    if "delay" in made:
+        P("![delay](plots/delay.png)")
+        P("")
+
+    # 4
+    ct = S["ctl"]
+    P("## 4. Control plane")
+    P("")
+    P("In-process, per operation (µs): `nl` = one `policy-get` request/reply on an open generic "
+      "netlink socket (our raw-socket client, bench/src/genl.c); `nl-cold` = socket + family "
+      "lookup + policy-get + close; `sysctl` = open/read/close of the three `vm.oom_reap_*` files.  "
+      "Whole processes (µs per run, fork+exec+wait, output to /dev/null): "
+      f"`{ct.get('show_name') or 'oomctl-show'}` vs busybox `sysctl -n` of the three keys.")
+    P("")
+    P("| what | n | µs per op |")
+    P("|---|---|---|")
+    for k, v in ct.items():
+        if isinstance(v, dict) and "n" in v:
+            P(f"| {k} | {v['n']} | {fstat(v, 1)} |")
+    P("")
+    P(f"Ratios of medians: policy-get ÷ sysctl files **{fratio(ct['ratio_nl_sysctl'])}**; "
+      f"cold (socket+lookup+get) ÷ sysctl files {fratio(ct['ratio_nlcold_sysctl'])}; "
+      f"{ct.get('show_name')} ÷ `sysctl -n` **{fratio(ct['ratio_show_sysctl'])}**.")
+    P("")
+    if "ctl" in made:
+        P("![ctl](plots/ctl.png)")
+        P("")
+
+    # 5
+    st = S["storm"]
+    P("## 5. Event stream under an OOM storm")
+    P("")
+    P("Each kill: `clone3(CLONE_INTO_CGROUP)` into a cgroup with `memory.max=4M`, the child touches "
+      "memory until the memcg OOM-kills it in its page fault, we reap it and start the next.  "
+      "Default policy (delay 2000 ms), so each kill makes three notifications (victim, "
+      "reap-queued, reap-done 2 s later).  Listeners write to a file in the guest's RAM.  "
+      "**delivered** counts, per kill of the timed loop, which of its three events reached the "
+      "listener (matched by pid); lost = expected − delivered; seq missing = gaps in the family's "
+      "sequence numbers over everything the listener got.")
+    P("")
+    P("| listener | chunks | kills | ms per kill | with ÷ without | paired per chunk | delivered / expected |")
+    P("|---|---|---|---|---|---|---|")
+    for cfg, v in st["overhead"].items():
+        P(f"| {cfg} | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | "
+          f"{fratio(v.get('ratio'))} | {fstat(v.get('paired'), 3) if v.get('paired') else '–'} | "
+          f"{v['delivered']} / {v['expected']} |" if cfg != "none" else
+          f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – |")
+    P("")
+    for s in st["session"]:
+        P(f"**One {s['kills']}-kill session with `{s['cfg']}`**: {s['killed']} children OOM-killed "
+          f"in {s['loop_ms'] / 1000:.1f} s ({s['ms_per_kill']:.1f} ms per kill); events of those kills "
+          f"delivered {s['delivered']} of {s['expected']} (victim {s['k_victim']}, reap-queued "
+          f"{s['k_queued']}, reap-done {s['k_done']}); {s['events']} events received in all; "
+          f"seq missing {s['seq_missing']}, duplicates {s['seq_dup']}; the listener's own lost records "
+          f"{s['lost_records']} (count {s['lost_count']}); kernel `events-dropped` "
+          f"+{s['kernel_dropped']}, kernel victims +{s['kernel_victims']}; listener VmHWM "
+          f"{s['hwm_kb']} kB; socket buffers: net.core.rmem_default {s['rmem_default']}, "
+          f"rmem_max {s['rmem_max']}"
+          + (f"; ENOBUFS {s['enobufs']}, delivery latency avg {s['lat_avg_us']} µs, max {s['lat_max_us']} µs"
+             if s.get("enobufs") is not None else "") + ".")
+        P("")
+    if "storm" in made:
+        P("![storm](plots/storm.png)")
+        P("")
+
+    # 6
+    fp = S["footprint"]
+    P("## 6. Footprint")
+    P("")
+    if fp.get("oomctl_stripped"):
+        P(f"* `oomctl` stripped: **{fp['oomctl_stripped'] / 1024:.1f} KiB** "
+          f"({fp['oomctl_stripped']} bytes; {fp['oomctl_unstripped']} unstripped; "
+          f"dynamic, needs {fp.get('oomctl_libs', '').strip()}).")
+    hwm = [s for s in st["session"]]
+    for s in hwm:
+        P(f"* `{s['cfg']}` listener peak RSS (VmHWM) over the {s['kills']}-kill storm: "
+          f"**{s['hwm_kb'] / 1024:.2f} MiB** ({s['hwm_kb']} kB).")
+    P("")
+
+    def row(name, d):
+        if not d:
+            return None
+        t = sum(v["text"] for v in d.values())
+        da = sum(v["data"] for v in d.values())
+        b = sum(v["bss"] for v in d.values())
+        return t, da, b
+
+    objs = ["mm/oom_kill.o", "kernel/freezer.o", "mm/oom_netlink.o", "mm/oom_netlink_autogen.o"]
+    P("Kernel objects the series changes or adds (`size`, bytes; text / data / bss):")
+    P("")
+    P("| object | pristine (oomctl-base) | patched, family compiled out | patched, family in (booted) |")
+    P("|---|---|---|---|")
+    tot = {"base": [0, 0, 0], "nonl": [0, 0, 0], "patched": [0, 0, 0]}
+    for o in objs:
+        cells = []
+        for k in ("base", "nonl", "patched"):
+            d = (fp.get(k) or {}).get(o)
+            if d:
+                cells.append(f"{d['text']} / {d['data']} / {d['bss']}")
+                tot[k][0] += d["text"]
+                tot[k][1] += d["data"]
+                tot[k][2] += d["bss"]
+            else:
+                cells.append("–" if fp.get(k) else "not built")
+        P(f"| {o} | {' | '.join(cells)} |")
+    P(f"| **total** | {' | '.join(('%d / %d / %d' % tuple(tot[k])) if fp.get(k) else 'not built' for k in ('base', 'nonl', 'patched'))} |")
+    P("")
+    if fp.get("base") and fp.get("patched"):
+        dt = [tot["patched"][i] - tot["base"][i] for i in range(3)]
+        line = f"Series, family in: **+{dt[0]} text, +{dt[1]} data, +{dt[2]} bss**"
+        if fp.get("nonl"):
+            dn = [tot["nonl"][i] - tot["base"][i] for i in range(3)]
+            dnl = [tot["patched"][i] - tot["nonl"][i] for i in range(3)]
+            line += (f"; family out: +{dn[0]} text, +{dn[1]} data, +{dn[2]} bss; "
+                     f"the netlink family alone: +{dnl[0]} text, +{dnl[1]} data, +{dnl[2]} bss")
+        P(line + ".  (Tracepoint data is most of the data growth: every TRACE_EVENT adds its "
+          "event, class and print-format structures.)")
+    else:
+        P("Pristine and family-out objects were not built in this run (`BENCH_FOOTPRINT_BUILD=1`); "
+          "the netlink objects above are what the family adds when compiled in.")
+    if fp.get("vmlinux"):
+        v = fp["vmlinux"]
+        P(f"Whole booted vmlinux: text {v['text']}, data {v['data']}, bss {v['bss']}.")
+    P("")
+    return "\n".join(L) + "\n"
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records")
+    ap.add_argument("--host")
+    ap.add_argument("--footprint")
+    ap.add_argument("--from-json")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    if a.from_json:
+        with open(a.from_json) as f:
+            J = json.load(f)
+        recs, host, footprint = J["records"], J["host"], J["footprint"]
+    else:
+        recs = []
+        with open(a.records) as f:
+            for line in f:
+                if line.startswith("@B "):
+                    try:
+                        recs.append(json.loads(line[3:]))
+                    except json.JSONDecodeError as e:
+                        print(f"report: bad record ({e}): {line[:120]}", file=sys.stderr)
+        host = json.load(open(a.host)) if a.host else {}
+        footprint = json.load(open(a.footprint)) if a.footprint else {}
+
+    meta = next((r for r in recs if r["sec"] == "meta"), {})
+    meta = dict(meta)
+    o = by(recs, sec="order")
+    if o:
+        meta["size_mib"] = o[0]["size_mib"]
+        meta["vmas"] = max(r["vmas"] for r in o)
+    S = summarize(recs, footprint)
+    S["meta"] = meta
+    S["sections"] = by(recs, sec="section")
+    S["end"] = next((r for r in recs if r["sec"] == "end"), {})
+    S["errors"] = by(recs, sec="error")
+
+    os.makedirs(a.out, exist_ok=True)
+    made = plots(recs, S, a.out, os.path.join("build", "bench-run", "plot"))
+    text = md(S, host, made, recs)
+    if S["errors"]:
+        text += "\n## Errors\n\n" + "\n".join(f"* {e.get('msg')}" for e in S["errors"]) + "\n"
+    sect = ", ".join(f"{s['name']} {s['seconds']} s" + ("" if s["rc"] == 0 else f" (FAILED rc {s['rc']})")
+                     for s in S["sections"])
+    text += (f"\nSections: {sect}.  Kernel warnings during the run: "
+             f"{S['end'].get('kernel_warnings', '?')}, taint {S['end'].get('taint', '?')}.\n")
+    with open(os.path.join(a.out, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump({"summary": S, "host": host, "footprint": footprint, "records": recs},
+                  f, indent=1, sort_keys=False)
+        f.write("\n")
+    print(f"report: {len(recs)} records -> {a.out}/results.md, results.json, "
+          f"{len(made)} plot(s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

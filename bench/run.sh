@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# make bench: build what is needed, boot the VM in bench mode (the guest runs
+# /bench/run, i.e. bench/guest/run.sh), collect its records from the result
+# port, and turn them into bench/results.md, bench/results.json and
+# bench/plots/*.png.
+#
+# Env:
+#   BENCH_REPS=N            repetitions per configuration (default 15)
+#   BENCH_SECTIONS=a,b      only these sections (order lmkd frozen delay ctl storm)
+#   BENCH_MODE=smoke        one repetition, tiny sizes (a quick try of the pipeline)
+#   BENCH_OUT=DIR           where results go (default bench/; smoke: build/bench-smoke)
+#   BENCH_FOOTPRINT_BUILD=1 also build the pristine and netlink-less objects
+#                           for the kernel footprint (bench/footprint.sh)
+#   BENCH_REPORT_ONLY=1     no VM: re-make the report from BENCH_OUT/results.json
+#   VM_TIMEOUT              seconds for the whole boot (default 2400)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mode=${BENCH_MODE:-full}
+out=${BENCH_OUT:-}
+[ -n "$out" ] || { [ "$mode" = smoke ] && out=build/bench-smoke || out=bench; }
+mkdir -p "$out" build/logs
+work=build/bench-run
+log() { printf 'bench: %s\n' "$*" >&2; }
+start=$(date +%s)
+
+if [ "${BENCH_REPORT_ONLY:-0}" = 1 ]; then
+	python3 bench/report.py --from-json "$out/results.json" --out "$out"
+	exit 0
+fi
+
+command -v python3 >/dev/null || { log "python3 is needed on the host for the report"; exit 1; }
+command -v gnuplot >/dev/null || log "no gnuplot: the report will have no plots (scripts/deps.sh installs gnuplot-nox)"
+
+. scripts/lock.sh	# build/guest, the initramfs and the VM are shared with make check
+
+# Host load while we run: the VM is TCG on shared cores, so say how busy they were.
+rm -rf "$work" && mkdir -p "$work"
+host_sample() {
+	while :; do
+		printf '%s %s\n' "$(date +%s)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		sleep 10
+	done
+}
+host_sample > "$work/load.txt" &
+sampler=$!
+trap 'kill $sampler 2>/dev/null || true' EXIT
+
+if [ ! -f build/kobj/arch/x86/boot/bzImage ]; then
+	log "no kernel yet: make kernel"
+	make -s kernel
+fi
+log "guest binaries (selftests, cli, bench) and initramfs"
+make -s guest-build > build/logs/bench-guest.log 2>&1 || { tail -n 20 build/logs/bench-guest.log; exit 1; }
+make -s -C bench guest GUEST="$top/build/guest" >> build/logs/bench-guest.log 2>&1 ||
+	{ tail -n 20 build/logs/bench-guest.log; exit 1; }
+scripts/mkinitramfs.sh 2>> build/logs/bench-guest.log
+
+append="oombench.mode=$mode"
+[ -n "${BENCH_REPS:-}" ] && append+=" oombench.reps=$BENCH_REPS"
+[ -n "${BENCH_SECTIONS:-}" ] && append+=" oombench.sections=$BENCH_SECTIONS"
+log "booting the VM in bench mode ($append); console: build/vm-bench.log"
+vm_start=$(date +%s)
+VM_TIMEOUT=${VM_TIMEOUT:-2400} VM_APPEND="$append ${VM_APPEND:-}" \
+	scripts/run-vm.sh bench > "$work/console.txt" 2>&1 && vm_rc=0 || vm_rc=$?
+vm_secs=$(( $(date +%s) - vm_start ))
+grep -E '^(bench|oombench):' "$work/console.txt" | tail -n 5 >&2 || true
+tr -d '\r' < build/vm-bench.tap | grep '^@B ' > "$work/records.txt" || true
+log "VM finished in ${vm_secs}s (rc=$vm_rc), $(wc -l < "$work/records.txt") records"
+kill $sampler 2>/dev/null || true
+
+bench/footprint.sh > "$work/footprint.json" 2> build/logs/bench-footprint.log ||
+	{ log "footprint failed (build/logs/bench-footprint.log)"; echo '{}' > "$work/footprint.json"; }
+
+# What the host was: the numbers are only comparable within one run.
+{
+	printf '{"date":"%s","host_kernel":"%s","host_cpus":%s,' \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(uname -r)" "$(nproc)"
+	printf '"host_cpu":"%s",' "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//;s/"//g')"
+	printf '"qemu":"%s","accel":"%s","vm_seconds":%s,"vm_rc":%s,' \
+		"$(qemu-system-x86_64 --version | head -n 1)" "${VM_ACCEL:-tcg}" "$vm_secs" "$vm_rc"
+	printf '"total_seconds":%s,' "$(( $(date +%s) - start ))"
+	printf '"git":"%s",' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	printf '"load":[%s]}\n' "$(awk '{printf "%s[%s,%s,%s,%s]", NR > 1 ? "," : "", $1, $2, $3, $4}' "$work/load.txt")"
+} > "$work/host.json"
+
+python3 bench/report.py --records "$work/records.txt" --host "$work/host.json" \
+	--footprint "$work/footprint.json" --out "$out"
+log "done in $(( $(date +%s) - start ))s: $out/results.md"
+[ "$vm_rc" = 0 ]
