@@ -51,10 +51,12 @@ static int print_lost(struct mon *m, uint64_t count, bool known, enum lost_reaso
 	return event_print(&ev, m->o->timestamp);
 }
 
-/* Every event of either source goes through here: 0, or -errno to stop */
+/* Every event of either source goes through here: 0, 1 when --count is
+ * reached, or -errno */
 static int on_event(struct event *ev, void *data)
 {
 	struct mon *m = data;
+	const struct opts *o = m->o;
 
 	if (ev->has_seq && m->track) {
 		if (m->have_seq && ev->seq > m->next_seq &&
@@ -67,14 +69,16 @@ static int on_event(struct event *ev, void *data)
 		m->have_seq = true;
 		m->overrun = false;
 	}
-	if (!(event_class(ev->type) & m->o->events))
+	if (!(event_class(ev->type) & o->events))
 		return 0;
-	if (event_print(ev, m->o->timestamp))
+	if (event_print(ev, o->timestamp))
 		return -EIO;
 	if (ev->type != EV_LOST)
 		m->printed++;
-	if (m->o->has_count && m->printed >= m->o->count)
+	if (o->has_count && m->printed >= o->count) {
 		m->done = true;
+		return 1;	/* stop reading */
+	}
 	return 0;
 }
 
@@ -111,7 +115,7 @@ static int nl_read(struct mon *m, struct oom *s)
 		if (ret)
 			continue;
 		ret = on_event(&ev, m);
-		if (ret)
+		if (ret < 0)
 			return ret;
 	}
 	return 0;
@@ -255,7 +259,10 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 			break;
 		}
 		if (pfd[0].revents & POLLIN) {
-			signalled = true;
+			struct signalfd_siginfo si;
+
+			/* Taken, it will not kill us when the mask goes */
+			signalled = read(sfd, &si, sizeof(si)) == sizeof(si);
 			break;
 		}
 		if (s.nl.sk) {
@@ -265,7 +272,7 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 			ret = tracefs_read(&t, on_event, &m);
 			if (ret == 0)
 				break;	/* a regular file ended */
-			ret = ret > 0 ? 0 : ret;
+			ret = ret > 0 ? 0 : ret;	/* 1: more to come, or done */
 		}
 	}
 	if (s.nl.sk)

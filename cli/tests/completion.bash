@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Test of completions/oomctl: source it the way bash-completion does, ask it
+# for the candidates of a few command lines, and hold its word lists to what
+# `oomctl __complete` prints from oomctl's own tables.
+# Usage: completion.bash OOMCTL COMPLETION_FILE     Output: ok/not ok lines
+set -u
+oomctl=$1 file=$2
+
+bc=/usr/share/bash-completion/bash_completion
+if [ ! -f "$bc" ]; then
+	echo "ok - completion # SKIP bash-completion is not installed ($bc)"
+	exit 0
+fi
+# shellcheck disable=SC1090
+source "$bc"
+# shellcheck disable=SC1090
+source "$file"
+
+# The list NAME of `oomctl __complete`, sorted, one line
+list() { "$oomctl" __complete | awk -v k="$1" '$1 == k { $1 = ""; print }' | words; }
+words() { tr ' ' '\n' | grep -v '^$' | sort | tr '\n' ' '; }
+
+# Candidates for a command line; the cursor is at its end
+candidates() {
+	local line=$1
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	read -ra COMP_WORDS <<<"$line"
+	[[ $line == *" " ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_oomctl oomctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+	printf '%s\n' "${COMPREPLY[@]}" | words
+}
+
+check() {	# what line expected
+	local got
+	got=$(candidates "$2")
+	if [ "$got" = "$3" ]; then
+		echo "ok - completion: $1"
+	else
+		echo "not ok - completion: $1"
+		echo "# '$2<TAB>': got [$got], expected [$3]"
+	fi
+}
+
+long_globals=$(list global-options | tr ' ' '\n' | grep -- '^--' | words)
+check "commands, as oomctl lists them" "oomctl " "$(list commands)"
+check "global options" "oomctl -" "$(list global-options)"
+check "a command after global options" "oomctl -j st" "stats "
+check "set: the settings" "oomctl set " "$(list settings)"
+check "set: frozen-bypass values" "oomctl set frozen-bypass " "$(list values-frozen-bypass)"
+check "set: order values" "oomctl set order " "$(list values-order)"
+check "set: a delay is free text" "oomctl set delay " ""
+check "set: settings not given yet" "oomctl set delay 250ms " \
+	"$(list settings | tr ' ' '\n' | grep -vx delay | words)"
+check "set: two given, one left" "oomctl -j set order forward delay 1s " "frozen-bypass "
+check "monitor options" "oomctl monitor --" "$(echo "$(list monitor-options) $long_globals" | words)"
+check "monitor --events list" "oomctl monitor --events " "$(list events)"
+check "monitor --events, second element" "oomctl monitor --events victim," \
+	"$(list events | tr ' ' '\n' | sed '/^$/d; s/^/victim,/' | words)"
+check "monitor --count takes a number" "oomctl monitor --count " ""
+check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
+tmp=$(mktemp -d)
+touch "$tmp/fleet.conf" "$tmp/other.conf"
+(cd "$tmp" && check "apply: files, and - for stdin" "oomctl apply " "- fleet.conf other.conf ")
+(cd "$tmp" && check "apply: file name prefix" "oomctl apply fl" "fleet.conf ")
+rm -rf "$tmp"

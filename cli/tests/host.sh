@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# Host checks of the oomctl binary (run by `make test` after the unit tests):
+# exit codes, the stock-kernel behaviour of this host, the tracefs fallback
+# against a fake tracefs, dump, valgrind runs, man page, completion, install.
+# Usage: tests/host.sh ./oomctl tests/unit        Output: one TAP stream
+set -u
+cd "$(dirname "$0")/.."
+oomctl=$(realpath "$1")
+unit=$(realpath "$2")
+top=$(realpath ..)
+n=0 failed=0
+tmp=$(mktemp -d /tmp/oomctl-host.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "TAP version 13"
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+t() {	# description, then a command that must succeed
+	local what=$1; shift
+	if "$@" >"$tmp/t.out" 2>&1; then pass "$what"; else
+		fail "$what"
+		sed 's/^/#   /' "$tmp/t.out" | head -n 15
+	fi
+}
+# Run oomctl: stdout to $tmp/out, stderr to $tmp/err, status in $rc
+run() { rc=0; "$oomctl" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?; }
+rc_is() {	# expected-status description oomctl-args...
+	local want=$1 what=$2; shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then pass "$what: exit $want"; else
+		fail "$what: exit $rc, expected $want"
+		sed 's/^/#   /' "$tmp/err" | head -n 5
+	fi
+}
+has() { grep -qF -- "$2" "$1"; }
+json_lines() {	# every line of the file is one JSON object
+	python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    assert isinstance(json.loads(line), dict), line
+    n += 1
+assert n > 0
+' "$1"
+}
+have_python=0
+command -v python3 >/dev/null && python3 -c 'import json' 2>/dev/null && have_python=1
+
+# --- valgrind: the unit tests -------------------------------------------------
+vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	--error-exitcode=99 "$@"; }
+have_vg=0
+command -v valgrind >/dev/null && have_vg=1
+if [ $have_vg = 1 ]; then
+	rc=0; vg "$unit" >"$tmp/vg.out" 2>"$tmp/vg.err" || rc=$?
+	if [ $rc = 0 ]; then pass "valgrind: unit tests run clean (no errors, no leaks)"
+	else fail "valgrind: unit tests (exit $rc)"; sed 's/^/#   /' "$tmp/vg.err" | head -n 20; fi
+else
+	skip "valgrind: unit tests" "valgrind is not installed"
+fi
+
+# --- the binary ---------------------------------------------------------------
+strip -o "$tmp/stripped" "$oomctl"
+size=$(stat -c %s "$tmp/stripped")
+if [ "$size" -le 102400 ]; then pass "size: $size bytes stripped (at most 100 KiB)"
+else fail "size: $size bytes stripped, more than 100 KiB"; fi
+t "linked against libmnl" sh -c "ldd '$oomctl' | grep -q libmnl"
+
+rc_is 0 "--help" --help
+lists=$("$oomctl" __complete)
+missing=
+for w in $(echo "$lists" | awk '$1 == "commands" || $1 == "settings" || $1 ~ /options$/ { $1 = ""; print }'); do
+	case $w in -?) continue ;; esac
+	grep -qE -- "(^|[ ,])$w([ ,=]|$)" "$tmp/out" || missing="$missing $w"
+done
+if [ -z "$missing" ]; then pass "--help names every command, setting and option of the tables"
+else fail "--help lacks:$missing"; fi
+for s in on off forward reverse 'MS|DURATION'; do has "$tmp/out" "$s" || missing="$missing $s"; done
+if [ -z "$missing" ]; then pass "--help shows the setting values"; else fail "--help lacks:$missing"; fi
+t "--help documents exit codes 0-5" sh -c "grep -q 'Exit status: 0 ok, 1 failed, 2 usage' '$tmp/out' && grep -q '5 apply --check' '$tmp/out'"
+rc_is 0 "-V" -V
+has "$tmp/out" "oomctl " && pass "-V prints the version" || fail "-V prints the version"
+
+# --- usage errors: exit 2, before any kernel contact ---------------------------
+rc_is 2 "unknown command" frobnicate
+rc_is 2 "unknown option" --frobnicate
+rc_is 2 "set without settings" set
+rc_is 2 "set delay without a value" set delay
+rc_is 2 "set delay soon" set delay soon
+rc_is 2 "set delay out of u32 range" set delay 5000000000
+rc_is 2 "set an unknown setting" set colour red
+rc_is 2 "set a setting twice" set delay 1 delay 2
+rc_is 2 "set frozen-bypass maybe" set frozen-bypass maybe
+rc_is 2 "set order up" set order up
+has "$tmp/err" "order: bad value 'up' (expected forward|reverse)" &&
+	pass "usage error names the setting and its values" || fail "usage error message: $(cat "$tmp/err")"
+rc_is 2 "show with an argument" show extra
+rc_is 2 "a monitor option on show" show --count 1
+rc_is 2 "monitor --count 0" monitor --count 0
+rc_is 2 "monitor --events bogus" monitor --events bogus
+rc_is 2 "monitor --timeout soon" monitor --timeout soon
+rc_is 2 "apply without a file" apply
+rc_is 2 "apply two files" apply a b
+rc_is 2 "apply --check --dry-run" apply --check --dry-run x
+
+# --- policy files: validated completely before the kernel is asked ------------
+printf 'delay = 250ms\nfrozen-bypass = on\norder = reverse\n' >"$tmp/good.conf"
+printf '# fleet\ndelay = 250ms\ncolour = red\norder\n' >"$tmp/bad.conf"
+rc_is 2 "apply a bad file" apply "$tmp/bad.conf"
+if has "$tmp/err" "bad.conf:3: unknown key 'colour'" && has "$tmp/err" "bad.conf:4: expected KEY = VALUE"; then
+	pass "apply: every error, by file:line"
+else fail "apply errors: $(cat "$tmp/err")"; fi
+rc_is 1 "apply a missing file" apply "$tmp/none.conf"
+head -c 3000 /dev/urandom >"$tmp/junk.conf"
+rc_is 2 "apply binary junk" apply "$tmp/junk.conf"
+: >"$tmp/empty.conf"
+rc_is 2 "apply an empty file" apply "$tmp/empty.conf"
+
+# --- this host's kernel -----------------------------------------------------------
+run show
+if [ "$rc" = 3 ]; then
+	release=$(uname -r)
+	maj=${release%%.*} rest=${release#*.} min=${rest%%[!0-9]*}
+	order=forward
+	{ [ "$maj" -gt 6 ] || { [ "$maj" = 6 ] && [ "$min" -ge 18 ]; }; } && order=reverse
+	pass "stock kernel $release: show exits 3"
+	if has "$tmp/err" "has no \"oom\" generic netlink family" && has "$tmp/err" "CONFIG_OOM_NETLINK"; then
+		pass "show: says what is missing and what is needed"
+	else fail "show message: $(cat "$tmp/err")"; fi
+	if [ -f /proc/sys/vm/oom_reap_delay_ms ]; then
+		skip "show: the built-in policy" "this kernel has the oom_reap sysctls"
+	elif grep -q '^delay  *2000 ms$' "$tmp/out" && grep -q '^frozen-bypass  *off$' "$tmp/out" &&
+	     grep -q "^order  *$order\$" "$tmp/out"; then
+		pass "show: the built-in policy of $release (2000 ms, off, $order)"
+	else fail "show output: $(cat "$tmp/out")"; fi
+	run -j show
+	if [ $have_python = 1 ] && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["delay_ms"] == 2000 and d["frozen_bypass"] is False and d["source"] == "built-in", d
+assert d["order"] == sys.argv[2], d
+' "$tmp/out" "$order" && [ "$rc" = 3 ]; then
+		pass "show -j: JSON with numbers and booleans, exit 3"
+	else fail "show -j ($rc): $(cat "$tmp/out")"; fi
+	rc_is 3 "set on a stock kernel" set delay 250
+	rc_is 3 "reset on a stock kernel" reset
+	rc_is 3 "stats on a stock kernel" stats
+	has "$tmp/err" "/proc/vmstat" && pass "stats: points at oom_kill in /proc/vmstat" || fail "stats message"
+	rc_is 3 "apply a good file on a stock kernel" apply "$tmp/good.conf"
+	rc_is 3 "apply --check on a stock kernel" apply --check "$tmp/good.conf"
+	rc=0; "$oomctl" apply - <"$tmp/good.conf" >/dev/null 2>&1 || rc=$?
+	[ $rc = 3 ] && pass "apply - reads stdin: exit 3" || fail "apply - : exit $rc"
+else
+	skip "stock kernel checks" "this kernel has the oom family (show exited $rc)"
+fi
+
+# --- monitor: real tracefs, if this host has it mounted -----------------------
+if [ -r /sys/kernel/tracing/events/oom/mark_victim/enable ] && [ -w /sys/kernel/tracing/instances ]; then
+	rc_is 0 "monitor --tracefs --timeout 1s on this host's tracefs" monitor --tracefs --timeout 1s
+	ls /sys/kernel/tracing/instances | grep -q "^oomctl\." &&
+		fail "monitor left its tracefs instance behind" || pass "monitor removed its tracefs instance"
+else
+	skip "monitor on this host's tracefs" "tracefs is not mounted or not writable here"
+	if [ "$(cd /sys/kernel/tracing 2>/dev/null && ls)" = "" ]; then
+		rc_is 3 "monitor without the family or tracefs" monitor --timeout 1s
+		has "$tmp/err" "tracefs is not mounted" && pass "monitor says tracefs is not mounted" ||
+			fail "monitor message: $(cat "$tmp/err")"
+	fi
+fi
+
+# --- monitor: the tracefs fallback against a fake tracefs ---------------------
+fake=$tmp/tracefs
+mkdir -p "$fake/events/oom"
+for e in mark_victim wake_reaper start_task_reaping finish_task_reaping skip_task_reaping; do
+	mkdir "$fake/events/oom/$e"
+	echo 0 >"$fake/events/oom/$e/enable"
+done
+echo "local global [mono] boot" >"$fake/trace_clock"
+cat >"$tmp/pipe.txt" <<'EOF'
+            tail-95      [001] d..1.    12.345678: mark_victim: pid=95 comm=tail total-vm=70000kB anon-rss=33000kB file-rss:4kB shmem-rss:0kB uid=0 pgtables=100kB oom_score_adj=0
+          <idle>-0       [000] ..s1.    14.345700: wake_reaper: pid=95
+CPU:1 [LOST 3 EVENTS]
+      oom_reaper-30      [000] .....    14.346000: start_task_reaping: pid=95
+      oom_reaper-30      [000] .....    14.381000: finish_task_reaping: pid=95
+EOF
+cp "$tmp/pipe.txt" "$fake/trace_pipe"
+export OOMCTL_TRACEFS=$fake
+run -j monitor
+if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 5 ]; then pass "monitor -j (fake tracefs): 5 records, exit 0"
+else fail "monitor -j: exit $rc, $(wc -l <"$tmp/out") lines: $(cat "$tmp/err")"; fi
+if [ $have_python = 1 ]; then
+	t "monitor -j: every line is one JSON object" json_lines "$tmp/out"
+	t "monitor -j: types, numbers, ISO time, lost count" python3 -c '
+import json, sys, re
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert [e["type"] for e in ev] == ["victim", "reap-wake", "lost", "reap-start", "reap-done"], ev
+v = ev[0]
+assert v["pid"] == 95 and v["comm"] == "tail" and v["anon_rss_kb"] == 33000 and v["oom_score_adj"] == 0, v
+assert v["origin"] == "tracefs" and v["ts_mono_ns"] == 12345678000 and "seq" not in v, v
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", v["time"]), v["time"]
+assert ev[2]["count"] == 3 and ev[2]["reason"] == "trace-buffer", ev[2]
+' "$tmp/out"
+else
+	skip "monitor -j: JSON checks" "no python3"
+fi
+cp "$tmp/pipe.txt" "$fake/trace_pipe"
+run monitor --count 2
+if [ "$rc" = 0 ] && has "$tmp/out" "monitoring OOM events (victim,reap,policy) via tracefs" &&
+   [ "$(grep -c '^victim\|^reap-' "$tmp/out")" = 2 ]; then
+	pass "monitor --count 2: header, then two events, exit 0"
+else fail "monitor --count 2: exit $rc: $(cat "$tmp/out" "$tmp/err")"; fi
+grep -q '^victim pid=95 comm=tail uid=0 oom_score_adj=0 anon_rss_kb=33000 .* total_vm_kb=70000' "$tmp/out" &&
+	pass "monitor: text line key=value" || fail "monitor text: $(cat "$tmp/out")"
+cp "$tmp/pipe.txt" "$fake/trace_pipe"
+run -n monitor --events victim --timestamp
+if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 2 ] &&
+   grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z victim pid=95' "$tmp/out" &&
+   grep -q ' lost count=3' "$tmp/out"; then
+	pass "monitor -n --events victim --timestamp: no header, victim and lost only, timed"
+else fail "monitor --events victim: $(cat "$tmp/out")"; fi
+cp "$tmp/pipe.txt" "$fake/trace_pipe"
+rc_is 1 "monitor --count 9 on 4 events: the file ends first" monitor --count 9
+if grep -q 1 "$fake"/events/oom/*/enable; then fail "monitor left oom events enabled"
+else pass "monitor put the event enable files back"; fi
+
+# A pipe that stays open: events reach stdout as they come, SIGTERM ends it
+rm "$fake/trace_pipe"
+mkfifo "$fake/trace_pipe"
+exec 7<>"$fake/trace_pipe"	# a writer, so the reader never sees EOF
+"$oomctl" -j monitor >"$tmp/live.out" 2>"$tmp/live.err" &
+mon=$!
+sleep 0.5
+head -n 1 "$tmp/pipe.txt" >&7
+for _ in $(seq 50); do [ -s "$tmp/live.out" ] && break; sleep 0.1; done
+if [ "$(wc -l <"$tmp/live.out")" = 1 ]; then pass "monitor -j: an event is written out at once (flushed)"
+else fail "monitor -j: nothing written within 5 s of the event"; fi
+grep -q 1 "$fake/events/oom/mark_victim/enable" && pass "monitor: event enabled while running" ||
+	fail "monitor: mark_victim not enabled while running"
+kill -TERM $mon
+rc=0; wait $mon || rc=$?
+[ $rc = 0 ] && pass "monitor: SIGTERM ends it cleanly, exit 0" || fail "monitor after SIGTERM: exit $rc"
+grep -q 1 "$fake"/events/oom/*/enable && fail "monitor: events left enabled after SIGTERM" ||
+	pass "monitor: SIGTERM still puts the enable files back"
+"$oomctl" monitor --timeout 300ms >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && pass "monitor --timeout 300ms: exit 0" || fail "monitor --timeout: exit $rc"
+exec 7>&-
+unset OOMCTL_TRACEFS
+
+# --- dump: systemd's oomctl, never ourselves ------------------------------------
+mkdir -p "$tmp/ours" "$tmp/systemd"
+ln -s "$oomctl" "$tmp/ours/oomctl"
+printf '#!/bin/sh\necho "systemd-oomctl $*"\nexit 7\n' >"$tmp/systemd/oomctl"
+chmod +x "$tmp/systemd/oomctl"
+rc=0; out=$(PATH="$tmp/ours:$tmp/systemd:/usr/bin:/bin" oomctl dump --no-pager 2>&1) || rc=$?
+if [ "$out" = "systemd-oomctl dump --no-pager" ] && [ $rc = 7 ]; then
+	pass "dump runs systemd's oomctl (next in PATH, not ourselves) with its arguments"
+else fail "dump: exit $rc, said: $out"; fi
+if [ -x /usr/bin/oomctl ]; then
+	skip "dump without systemd's oomctl" "/usr/bin/oomctl exists here"
+else
+	rc=0; out=$(PATH="$tmp/ours" oomctl dump 2>&1) || rc=$?
+	[ $rc = 1 ] && [[ $out == *"systemd's oomctl(1), which is not installed"* ]] &&
+		pass "dump without systemd's oomctl: says so, exit 1" || fail "dump alone: exit $rc: $out"
+fi
+
+# --- valgrind: real invocations -------------------------------------------------
+if [ $have_vg = 1 ]; then
+	cp "$tmp/pipe.txt" "$fake/trace_pipe.txt"
+	rm -f "$fake/trace_pipe"; cp "$tmp/pipe.txt" "$fake/trace_pipe"
+	for args in "show" "-j -p show" "set delay 250 order forward" "reset" "stats" \
+		    "apply $tmp/bad.conf" "apply --dry-run $tmp/good.conf" "--help" \
+		    "monitor --timeout 200ms" "set bogus 1"; do
+		rc=0
+		# shellcheck disable=SC2086
+		vg "$oomctl" $args >/dev/null 2>"$tmp/vg.err" || rc=$?
+		if [ $rc != 99 ] && ! grep -q '^==' "$tmp/vg.err"; then pass "valgrind: oomctl $args (exit $rc)"
+		else fail "valgrind: oomctl $args"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
+	done
+	rc=0
+	OOMCTL_TRACEFS=$fake vg "$oomctl" -j monitor >/dev/null 2>"$tmp/vg.err" || rc=$?
+	if [ $rc = 0 ] && ! grep -q '^==' "$tmp/vg.err"; then pass "valgrind: oomctl -j monitor (fake tracefs)"
+	else fail "valgrind: oomctl -j monitor (exit $rc)"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
+else
+	skip "valgrind: oomctl invocations" "valgrind is not installed"
+fi
+
+# --- man page ---------------------------------------------------------------------
+man=$top/man/oomctl.8
+if ! command -v man >/dev/null; then
+	skip "man page" "man is not installed"
+else
+	warn=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -l "$man" 2>&1 >/dev/null)
+	[ -z "$warn" ] && pass "man --warnings -l man/oomctl.8: no warnings" ||
+		{ fail "man page warnings"; echo "$warn" | head -n 10 | sed 's/^/#   /'; }
+	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$man" 2>/dev/null | col -b >"$tmp/man.txt"
+	missing=
+	for w in $(echo "$lists" | awk '$1 != "global-options" { $1 = ""; print }') \
+		 $(echo "$lists" | awk '$1 == "global-options" { $1 = ""; print }'); do
+		grep -qF -- "$w" "$tmp/man.txt" || missing="$missing $w"
+	done
+	[ -z "$missing" ] && pass "man page names every command, option, setting and value" ||
+		fail "man page lacks:$missing"
+	missing=
+	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
+		 pid tgid comm uid memcg_id oom_score_adj frozen reason result attempts duration_us \
+		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changer_pid changer_uid \
+		 changed_via count victims queued_delay reaped_kb events_dropped latency_hist from_us \
+		 to_us changes OOMCTL_TRACEFS vm.oom_reap_delay_ms vm.oom_reap_frozen_bypass \
+		 vm.oom_reap_order 'process_mrelease(2)' 'sysctl(8)' 'oomctl(1)' systemd-oomd; do
+		grep -qF -- "$k" "$tmp/man.txt" || missing="$missing $k"
+	done
+	[ -z "$missing" ] && pass "man page documents the JSON keys, sysctls, environment, SEE ALSO" ||
+		fail "man page lacks:$missing"
+	for code in 0 1 2 3 4 5; do
+		grep -qE "^ +$code( |$)" "$tmp/man.txt" || missing="$missing $code"
+	done
+	[ -z "$missing" ] && pass "man page: EXIT STATUS 0-5" || fail "man page lacks exit codes:$missing"
+fi
+
+# --- bash completion ------------------------------------------------------------------
+while IFS= read -r line; do
+	case $line in
+	"ok - "*" # SKIP "*) d=${line#ok - }; skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+	"ok - "*) pass "${line#ok - }" ;;
+	"not ok - "*) fail "${line#not ok - }" ;;
+	*) echo "$line" ;;
+	esac
+done < <(bash tests/completion.bash "$oomctl" "$top/completions/oomctl" 2>&1)
+
+# --- install ---------------------------------------------------------------------------
+dest=$tmp/dest
+if make -s --no-print-directory install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 &&
+   [ -x "$dest/usr/sbin/oomctl" ] && [ -f "$dest/usr/share/man/man8/oomctl.8" ] &&
+   [ -f "$dest/usr/share/bash-completion/completions/oomctl" ]; then
+	pass "make install DESTDIR PREFIX=/usr: sbin, man8, bash-completion"
+else
+	fail "make install"; sed 's/^/#   /' "$tmp/install.log"; find "$dest" | sed 's/^/#   /'
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
