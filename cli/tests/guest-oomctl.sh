@@ -1,0 +1,256 @@
+#!/bin/sh
+# oomctl end to end in the test VM (installed as /tests/oomctl.sh; busybox
+# sh, run as root): every command against the patched kernel's oom family,
+# a real memcg OOM kill seen by `oomctl monitor -j`, the permission model
+# with an unprivileged user, the kernel's extack for a bad value.  On a
+# kernel without the family, the stock-kernel behaviour and the tracefs
+# fallback instead.  TAP on stdout.
+set -u
+n=0 failed=0
+out=/tmp/oomctl-t.out err=/tmp/oomctl-t.err
+cg=/sys/fs/cgroup/oomctl-test
+vm=/proc/sys/vm
+
+echo "TAP version 13"
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { sed 's/^/#   /' "$@" | head -n 20; }
+# run ARGS: oomctl's stdout in $out, stderr in $err, status in $rc
+run() { rc=0; oomctl "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
+expect() {	# status description: the last run's status
+	if [ "$rc" = "$1" ]; then pass "$2"; else
+		fail "$2 (exit $rc, expected $1)"
+		diag "$out" "$err"
+	fi
+}
+has() { grep -q -- "$2" "$1"; }
+check() {	# description command...: pass if the command succeeds
+	d=$1; shift
+	if "$@"; then pass "$d"; else fail "$d"; diag "$out" "$err"; fi
+}
+# A key of a one-line JSON object: the number, or the string without quotes
+jget() { printf '%s\n' "$2" | sed -nE "s/.*\"$1\":(\"[^\"]*\"|[-0-9a-z]+).*/\\1/p" | tr -d '"'; }
+sysctl_is() { [ "$(cat $vm/oom_reap_delay_ms)" = "$1" ] &&
+	      [ "$(cat $vm/oom_reap_frozen_bypass)" = "$2" ] && [ "$(cat $vm/oom_reap_order)" = "$3" ]; }
+
+# One memcg OOM kill: a process that keeps allocating in a 32M cgroup with
+# no swap.  "tail /dev/zero" never sees a newline, so it buffers forever.
+# Sets $victim to its pid.
+oom_kill() {
+	rmdir $cg 2>/dev/null
+	mkdir $cg
+	echo 32M >$cg/memory.max
+	echo 0 >$cg/memory.swap.max 2>/dev/null
+	sh -c "echo \$\$ > $cg/cgroup.procs; exec tail /dev/zero" 2>/dev/null &
+	victim=$!
+	{ wait $victim; } 2>/dev/null	# no "Killed" from the shell
+	i=0
+	while ! rmdir $cg 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+# Start a monitor in the background into file $1; wait until it listens
+monitor_bg() {
+	f=$1; shift
+	oomctl "$@" >"$f" 2>"$f.err" &
+	mon=$!
+	sleep 1	# time to open the socket and join the groups
+}
+
+run show
+if [ "$rc" = 3 ]; then
+	# ---------------- a kernel without the oom family ----------------
+	echo "# no oom netlink family: $(head -n 1 $err)"
+	check "stock kernel: show says what is missing" has "$err" 'no "oom" generic netlink family'
+	check "stock kernel: show prints the built-in policy" has "$out" "^delay .*2000 ms"
+	run set delay 250
+	expect 3 "stock kernel: set exits 3"
+	monitor_bg /tmp/mon.json -j monitor --events victim --count 1 --timeout 30s
+	oom_kill
+	wait $mon
+	rc=$?
+	line=$(head -n 1 /tmp/mon.json)
+	if [ $rc = 0 ] && [ "$(jget type "$line")" = victim ] && [ "$(jget pid "$line")" = "$victim" ] &&
+	   [ "$(jget origin "$line")" = tracefs ]; then
+		pass "stock kernel: monitor falls back to tracefs and sees the OOM victim"
+	else
+		fail "stock kernel: monitor via tracefs (exit $rc)"; diag /tmp/mon.json /tmp/mon.json.err
+	fi
+	for t in "set then show" "apply twice" "apply --dry-run" "apply --check" "stats" \
+		 "a real OOM kill by netlink" "permission denied for oomtest" "extack of a bad value"; do
+		skip "$t" "no oom netlink family in this kernel"
+	done
+	echo "1..$n"
+	[ $failed = 0 ]
+	exit
+fi
+
+# ---------------- show ----------------
+expect 0 "show: exit 0"
+check "show: the three settings" sh -c "grep -q '^delay ' $out && grep -q '^frozen-bypass ' $out && grep -q '^order ' $out"
+run -j show
+line=$(cat $out)
+if [ "$(jget source "$line")" = netlink ] && [ "$(jget delay_max_ms "$line")" = 10000 ] &&
+   [ "$(jget delay_ms "$line")" = "$(cat $vm/oom_reap_delay_ms)" ]; then
+	pass "show -j: from netlink, limit 10000, the same delay as the sysctl"
+else fail "show -j: $line"; fi
+
+# ---------------- set then show ----------------
+run set delay 250ms frozen-bypass off order forward
+expect 0 "set delay 250ms frozen-bypass off order forward: exit 0"
+check "set: prints the resulting policy" sh -c "grep -q '^delay .*250 ms' $out && grep -q '^frozen-bypass  *off' $out && grep -q '^order  *forward' $out"
+check "set: the sysctls agree (250 0 0)" sysctl_is 250 0 0
+run -n show
+check "show after set: 250 ms, off, forward, no header" sh -c "! grep -q SETTING $out && grep -q '^delay .*250 ms' $out && grep -q '^frozen-bypass  *off' $out && grep -q '^order  *forward' $out"
+run set delay 2s
+check "set one setting leaves the others (2000 0 0)" sysctl_is 2000 0 0
+
+# ---------------- extack: the kernel refuses a value ----------------
+run set delay 20000 order reverse
+expect 1 "set delay 20000: refused by the kernel, exit 1"
+if has "$err" "set: kernel: " && has "$err" "(delay)" && has "$err" "valid range 0..10000"; then
+	pass "the kernel's extack is shown, with the setting it concerns: $(head -n 1 $err)"
+else fail "extack message"; diag "$err"; fi
+check "a refused set changes nothing, not even the valid setting (atomic)" sysctl_is 2000 0 0
+
+# ---------------- reset ----------------
+run reset
+expect 0 "reset: exit 0"
+check "reset: back to 2000 1 1" sysctl_is 2000 1 1
+
+# ---------------- apply ----------------
+printf '# test policy\ndelay = 300ms\nfrozen-bypass = off\norder = forward\n' >/tmp/p.conf
+run apply /tmp/p.conf
+expect 0 "apply: exit 0"
+check "apply: prints the three changes" sh -c "grep -q 'delay: 2000 ms -> 300 ms' $out && grep -q 'frozen-bypass: on -> off' $out && grep -q 'order: reverse -> forward' $out"
+check "apply: the sysctls follow (300 0 0)" sysctl_is 300 0 0
+run apply /tmp/p.conf
+expect 0 "apply again: exit 0"
+check "apply again: no change" has "$out" "^no change"
+run apply --check /tmp/p.conf
+expect 0 "apply --check, policy matches: exit 0"
+echo 500 >$vm/oom_reap_delay_ms
+run apply --check /tmp/p.conf
+expect 5 "apply --check after a sysctl write: exit 5 (drift)"
+check "apply --check names the drift" has "$out" "delay: running 500 ms, file says 300 ms"
+run apply --dry-run /tmp/p.conf
+expect 0 "apply --dry-run: exit 0"
+check "apply --dry-run shows the change and changes nothing" sh -c "grep -q 'delay: 500 ms -> 300 ms (dry run' $out && [ \$(cat $vm/oom_reap_delay_ms) = 500 ]"
+run -j apply /tmp/p.conf
+check "apply -j: changed true, the resulting policy" sh -c "grep -q '\"changed\":true' $out && grep -q '\"policy\":{\"delay_ms\":300' $out"
+printf 'delay = 20s\n' >/tmp/big.conf
+run apply /tmp/big.conf
+expect 2 "apply a delay over the kernel's limit: exit 2"
+check "apply names file:line and the kernel's limit" has "$err" "/tmp/big.conf:1: delay: 20000 ms is above the kernel's limit of 10000 ms"
+oomctl apply - </tmp/p.conf >$out 2>$err
+rc=$?
+expect 0 "apply - (stdin)"
+
+# ---------------- policy events ----------------
+monitor_bg /tmp/pol.json -j monitor --events policy --count 2 --timeout 20s
+oomctl set delay 400 >/dev/null
+echo 1 >$vm/oom_reap_frozen_bypass
+wait $mon
+rc=$?
+l1=$(sed -n 1p /tmp/pol.json) l2=$(sed -n 2p /tmp/pol.json)
+if [ $rc = 0 ] && [ "$(jget type "$l1")" = policy ] && [ "$(jget changed_via "$l1")" = netlink ] &&
+   [ "$(jget delay_ms "$l1")" = 400 ] && [ "$(jget changed_via "$l2")" = sysctl ] &&
+   [ "$(jget frozen_bypass "$l2")" = true ]; then
+	pass "monitor --events policy: a netlink change, then a sysctl write"
+else fail "policy events (exit $rc)"; diag /tmp/pol.json /tmp/pol.json.err; fi
+[ "$(jget changer_uid "$l1")" = 0 ] && [ -n "$(jget changer_pid "$l1")" ] &&
+	pass "policy event: who changed it" || fail "policy event: changer: $l1"
+
+# ---------------- a real OOM kill, by netlink ----------------
+oomctl reset >/dev/null
+monitor_bg /tmp/oom.json -j monitor --count 3 --timeout 20s
+oom_kill
+wait $mon
+rc=$?
+echo "# victim $victim; monitor said:"; diag /tmp/oom.json
+expect_rc=$rc
+l1=$(sed -n 1p /tmp/oom.json) l2=$(sed -n 2p /tmp/oom.json) l3=$(sed -n 3p /tmp/oom.json)
+[ "$expect_rc" = 0 ] && [ "$(wc -l </tmp/oom.json)" = 3 ] &&
+	pass "monitor -j --count 3: three events, exit 0" ||
+	{ fail "monitor -j --count 3 (exit $expect_rc)"; diag /tmp/oom.json.err; }
+[ "$(jget type "$l1")" = victim ] && [ "$(jget type "$l2")" = reap-queued ] &&
+[ "$(jget type "$l3")" = reap-done ] &&
+	pass "victim -> reap-queued -> reap-done, in that order" ||
+	fail "event order: $(jget type "$l1") $(jget type "$l2") $(jget type "$l3")"
+s1=$(jget seq "$l1") s2=$(jget seq "$l2") s3=$(jget seq "$l3")
+[ -n "$s1" ] && [ "$s2" = $((s1 + 1)) ] && [ "$s3" = $((s1 + 2)) ] &&
+	pass "sequence numbers contiguous ($s1 $s2 $s3)" || fail "sequence numbers: '$s1' '$s2' '$s3'"
+[ "$(jget pid "$l1")" = "$victim" ] && [ "$(jget pid "$l2")" = "$victim" ] &&
+[ "$(jget pid "$l3")" = "$victim" ] && [ "$(jget comm "$l1")" = tail ] &&
+	pass "all three about the victim, pid $victim, comm tail" || fail "victim pid/comm"
+[ "$(jget reason "$l2")" = delay ] && [ "$(jget delay_ms "$l2")" = 2000 ] &&
+	pass "reap-queued: reason delay, 2000 ms" || fail "reap-queued: $l2"
+case $(jget result "$l3") in
+reaped | exited-first) pass "reap-done: result $(jget result "$l3"), order $(jget order "$l3")" ;;
+*) fail "reap-done: $l3" ;;
+esac
+bad=0
+for l in "$l1" "$l2" "$l3"; do
+	case $l in
+	'{"type":"'*'","seq":'*',"ts_mono_ns":'*',"time":"'*'Z","origin":"netlink",'*'}') ;;
+	*) bad=1 ;;
+	esac
+done
+[ $bad = 0 ] && pass "each line one JSON object: type, seq, ts_mono_ns, ISO time, origin" ||
+	fail "JSON lines"
+
+# ---------------- stats ----------------
+run -j stats
+line=$(cat $out)
+buckets=$(grep -o '"from_us"' $out | wc -l)
+if [ "$rc" = 0 ] && [ "$(jget victims "$line")" -ge 1 ] && [ "$buckets" = 24 ]; then
+	pass "stats -j: victims $(jget victims "$line"), 24 latency buckets"
+else fail "stats -j (exit $rc): $line"; fi
+run stats
+expect 0 "stats: exit 0"
+check "stats: counters and the histogram" sh -c "grep -q '^victims ' $out && grep -q 'reap latency' $out"
+
+# ---------------- the tracefs source on this kernel ----------------
+if [ -d /sys/kernel/tracing/instances ]; then
+	monitor_bg /tmp/tr.json -j monitor --tracefs --count 3 --timeout 20s
+	oom_kill
+	wait $mon
+	rc=$?
+	types=$(sed -nE 's/.*"type":"([a-z-]+)".*/\1/p' /tmp/tr.json | tr '\n' ' ')
+	[ $rc = 0 ] && [ "$types" = "victim reap-queued reap-done " ] &&
+		pass "monitor --tracefs: the same three events from the new trace events" ||
+		{ fail "monitor --tracefs (exit $rc): $types"; diag /tmp/tr.json.err; }
+	ls /sys/kernel/tracing/instances | grep -q '^oomctl\.' &&
+		fail "monitor left its tracefs instance" || pass "monitor removed its tracefs instance"
+else
+	skip "monitor --tracefs" "no tracefs instances"
+fi
+
+# ---------------- permissions: an unprivileged user ----------------
+asuser() { rc=0; su oomtest -s /bin/sh -c "$1" >"$out" 2>"$err" </dev/null || rc=$?; }
+asuser "oomctl show"
+expect 0 "oomtest: show works without privileges"
+asuser "oomctl set delay 100"
+expect 4 "oomtest: set is permission denied, exit 4"
+check "oomtest: the message names CAP_SYS_ADMIN" has "$err" "CAP_SYS_ADMIN"
+check "oomtest: nothing changed" sh -c "[ \$(cat $vm/oom_reap_delay_ms) = 2000 ]"
+asuser "oomctl reset"
+expect 4 "oomtest: reset, exit 4"
+asuser "oomctl apply /tmp/p.conf"
+expect 4 "oomtest: apply, exit 4"
+asuser "oomctl apply --check /tmp/p.conf"
+expect 5 "oomtest: apply --check only reads: exit 5 (drift)"
+asuser "oomctl monitor --timeout 1s"
+expect 4 "oomtest: monitoring victims needs CAP_SYS_ADMIN, exit 4"
+asuser "oomctl monitor --events policy --timeout 1s"
+expect 0 "oomtest: monitor --events policy works"
+
+# ---------------- signals ----------------
+monitor_bg /tmp/sig.out monitor
+kill -INT $mon
+wait $mon
+rc=$?
+expect 0 "monitor: SIGINT ends it with exit 0"
+
+oomctl reset >/dev/null
+echo "1..$n"
+[ $failed = 0 ]
