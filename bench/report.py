@@ -271,6 +271,89 @@ def summarize(recs, footprint):
         target("oomctl monitor peak RSS (VmHWM) over the storm", max(hwm) / 1024, "<=", 2, "MiB")
     return S
 
+# ---------------------------------------------------------------- profile
+
+
+class Symbols:
+    """Kernel text symbols from System.map (no KASLR in the VM kernel)."""
+
+    def __init__(self, path):
+        import bisect
+        self.bisect = bisect
+        syms = []
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 3 and p[1] in "tTwW":
+                    syms.append((int(p[0], 16), p[2]))
+        syms.sort()
+        self.addrs = [a for a, _ in syms]
+        self.names = [n for _, n in syms]
+
+    def name(self, hexaddr):
+        try:
+            x = int(hexaddr, 16)
+        except (TypeError, ValueError):
+            return "?"
+        if x == 0:
+            return "-"
+        i = self.bisect.bisect_right(self.addrs, x) - 1
+        return self.names[i] if i >= 0 else hex(x)
+
+
+# (category, test on leaf, caller 1): what a sample was doing
+PROF_CATS = [
+    ("PTE lock wait", lambda l, c: "spin_lock_slowpath" in l and "pte_offset_map" in c),
+    ("LRU lock section, irqs off (folios_put_refs)",
+     lambda l, c: "unlock_irqrestore" in l and c.startswith("folios_put_refs")),
+    ("zone/pcp lock section, irqs off (page freeing)",
+     lambda l, c: "unlock_irqrestore" in l and ("free_frozen_page" in c or "free_pcppages" in c
+                                                or "free_unref" in c)),
+    ("other spinning", lambda l, c: "spin_lock_slowpath" in l),
+    ("TLB shootdown IPIs", lambda l, c: "smp_call_function" in l or "flush_tlb" in l),
+    ("page-table walk and zap", lambda l, c: "zap" in l or "vm_normal_page" in l
+     or "rmap" in l or "pte" in l),
+    ("memcg accounting", lambda l, c: "memcg" in l or "lruvec_stat" in l or "rstat" in l
+     or "uncharge" in l),
+    ("page freeing", lambda l, c: "free" in l or "pfnblock" in l or "pfn_to_section" in l),
+]
+PROF_OTHER = "other kernel"
+
+
+def prof_category(leaf, c1):
+    for name, test in PROF_CATS:
+        if test(leaf, c1):
+            return name
+    return PROF_OTHER
+
+
+def profile_summary(recs, sysmap):
+    prof = by(recs, sec="prof")
+    if not prof or not sysmap or not os.path.exists(sysmap):
+        return None
+    sy = Symbols(sysmap)
+    out = {"sysmap": sysmap, "cats": [c for c, _ in PROF_CATS] + [PROF_OTHER], "by": {}}
+    kills = {}
+    for r in by(recs, sec="order-prof"):
+        k = f"{r['case']}/{r['cfg']}"
+        kills[k] = kills.get(k, 0) + 1
+    for r in prof:
+        key = r["cfg"]
+        d = out["by"].setdefault(key, {"kills": kills.get(key, 0), "roles": {}})
+        role = d["roles"].setdefault(r["role"], {"total": 0, "cats": {}, "stacks": {}})
+        leaf, c1, c2 = sy.name(r["ip"]), sy.name(r["c1"]), sy.name(r["c2"])
+        cat = prof_category(leaf, c1)
+        role["total"] += r["n"]
+        role["cats"][cat] = role["cats"].get(cat, 0) + r["n"]
+        st = f"{leaf} <- {c1} <- {c2}"
+        role["stacks"][st] = role["stacks"].get(st, 0) + r["n"]
+    for d in out["by"].values():
+        for role in d["roles"].values():
+            role["top"] = sorted(role["stacks"].items(), key=lambda kv: -kv[1])[:6]
+            del role["stacks"]
+    return out
+
+
 # ---------------------------------------------------------------- plots
 
 
@@ -309,7 +392,8 @@ def plots(recs, S, outdir, workdir):
                 for row in rows:
                     f.write(" ".join(str(x) for x in row) + "\n")
         png = os.path.join(pdir, name + ".png")
-        full = f"set terminal {term}\nset output '{png}'\ncd '{workdir}'\n" + script
+        full = (f"set terminal {term}\nset termoption noenhanced\nset output '{png}'\n"
+                f"cd '{workdir}'\n" + script)
         with open(os.path.join(workdir, name + ".gp"), "w") as f:
             f.write(full)
         p = subprocess.run(["gnuplot", os.path.join(workdir, name + ".gp")],
@@ -326,11 +410,12 @@ def plots(recs, S, outdir, workdir):
         if not cases:
             continue
         data, plots_ = {}, []
-        xt = []
+        xt, xs = [], []
         x = 0
         for case in cases:
             for cfg in cfgs:
                 x += 1
+                xs.append(x)
                 xt.append(f'"{case}\\n{cfg}" {x}')
                 rows_ok, rows_bad = [], []
                 for i, r in enumerate(by(recs, sec=sec, case=case, cfg=cfg)):
@@ -345,9 +430,7 @@ def plots(recs, S, outdir, workdir):
                 med = S[sec][case]["all"][cfg]["freed"].get("median")
                 data[f"{sec}_{x}_med.dat"] = [(x - 0.3, med if med else "NaN"), (x + 0.3, med if med else "NaN")]
             x += 0.5
-        for xi in range(1, int(x) + 1):
-            if f"{sec}_{xi}_ok.dat" not in data:
-                continue
+        for xi in xs:
             t1 = "title 'kill→freed, probe ≥ %.1f (two CPUs)'" % PAR_OK if xi == 1 else "notitle"
             t2 = "title 'kill→freed, probe < %.1f'" % PAR_OK if xi == 1 else "notitle"
             t3 = "title 'median (all)'" if xi == 1 else "notitle"
@@ -356,7 +439,7 @@ def plots(recs, S, outdir, workdir):
             plots_.append(f"'{sec}_{xi}_med.dat' using 1:2 with lines lw 3 lc rgb '#d62728' {t3}")
         what = "memcg OOM kill, delay 0" if sec == "order" else "pidfd SIGKILL + process_mrelease()"
         script = (f"set title 'Section 1: kill → memory freed ({what}), {S['meta'].get('size_mib', '?')} MiB victim'\n"
-                  f"set ylabel 'ms from the kill'\nset yrange [0:*]\nset grid ytics\n"
+                  f"set ylabel 'ms from the kill'\nset yrange [0:*]\nset grid ytics\nset bmargin 4\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\nset key top left\n"
                   f"plot {', '.join(plots_)}\n")
         run(sec, script, data)
@@ -408,7 +491,7 @@ def plots(recs, S, outdir, workdir):
             xt.append(f'"{label}" {xi}')
             pl.append(f"'ctl_{xi}.dat' using 1:2 with points pt 7 notitle")
         script = ("set title 'Section 4: control plane, time per operation'\nset logscale y\n"
-                  "set ylabel 'µs per operation (log)'\nset grid ytics\n"
+                  "set ylabel 'µs per operation (log)'\nset grid ytics\nset bmargin 4\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(names) + 0.5}]\n"
                   f"plot {', '.join(pl)}\n")
         run("ctl", script, data)
@@ -429,6 +512,34 @@ def plots(recs, S, outdir, workdir):
                   f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(cfgs) + 0.5}]\n"
                   f"plot {', '.join(pl)}\n")
         run("storm", script, data)
+    pr = S.get("profile")
+    if pr:
+        keys = sorted(pr["by"].keys())
+        cats = pr["cats"]
+        rows = []
+        for k in keys:
+            ro = pr["by"][k]["roles"]
+            kills = max(pr["by"][k]["kills"], 1)
+            vals = []
+            for cat in cats:
+                v = sum(ro.get(role, {}).get("cats", {}).get(cat, 0) for role in ("exit", "reaper"))
+                vals.append(v / kills)
+            rows.append(['"%s"' % k] + vals)
+        cols = " ".join(f"'prof.dat' using {i + 2}{':xtic(1)' if i == 0 else ''} title '{c}'"
+                        for i, c in enumerate(cats))
+        colors = ["#d62728", "#2ca02c", "#98df8a", "#ff7f0e", "#ffdd57", "#1f77b4",
+                  "#9467bd", "#8c564b", "#c7c7c7"]
+        plotcmd = ", ".join(f"'prof.dat' using {i + 2}{':xtic(1)' if i == 0 else ''} "
+                            f"lc rgb '{colors[i % len(colors)]}' title \"{c}\""
+                            for i, c in enumerate(cats))
+        script = ("set title 'Profile: CPU-ms per kill, exit_mmap() + reaper, by activity'\n"
+                  "set style data histograms\nset style histogram rowstacked\n"
+                  "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
+                  "set ylabel 'samples per kill (≈ CPU-ms)'\nset key outside right top vertical font ',8'\n"
+                  "set xtics rotate by -30\nset yrange [0:*]\n"
+                  f"plot {plotcmd}\n")
+        del cols
+        run("profile", script, {"prof.dat": rows})
     return made
 
 # ---------------------------------------------------------------- markdown
@@ -550,6 +661,49 @@ def md(S, host, made, recs):
                     P("")
         if sec in made:
             P(f"![{sec}](plots/{sec}.png)")
+            P("")
+
+    pr = S.get("profile")
+    if pr:
+        P("### Profile: what the two CPUs still fight over")
+        P("")
+        P("The same OOM kills with the kernel sampled on both CPUs (perf cpu-clock, kernel "
+          "mode, one sample per tick = 1 ms per CPU; bench/src/prof.c), symbolized with "
+          "System.map on the host.  Columns: samples (≈ CPU-ms) of the victim's exit "
+          "(`exit_mmap()`) and of the reaper thread, summed over the profiled kills.  A sample "
+          "taken while interrupts are off lands on the instruction that turns them back on: "
+          "the `… section, irqs off` rows are the time spent inside (or spinning for) "
+          "`lruvec->lru_lock` and `zone->lock`, both taken with `spin_lock_irqsave()`.")
+        P("")
+        keys = sorted(pr["by"].keys())
+        cats = pr["cats"]
+        hdr = " | ".join(f"{k} ({pr['by'][k]['kills']} kills) exit / reaper" for k in keys)
+        P(f"| samples (≈ ms) | {hdr} |")
+        P("|---|" + "---|" * len(keys))
+        for cat in cats + ["total busy"]:
+            cells = []
+            for k in keys:
+                ro = pr["by"][k]["roles"]
+                vals = []
+                for role in ("exit", "reaper"):
+                    x = ro.get(role)
+                    if not x:
+                        vals.append("–")
+                    else:
+                        vals.append(str(x["total"] if cat == "total busy" else x["cats"].get(cat, 0)))
+                cells.append(" / ".join(vals))
+            P(f"| {cat} | {' | '.join(cells)} |")
+        P("")
+        for k in keys:
+            for role in ("exit", "reaper"):
+                x = pr["by"][k]["roles"].get(role)
+                if not x or not x["total"]:
+                    continue
+                tops = "; ".join(f"{100 * n / x['total']:.0f}% `{st}`" for st, n in x["top"][:3])
+                P(f"* {k}, {role}: {tops}")
+        P("")
+        if "profile" in made:
+            P("![profile](plots/profile.png)")
             P("")
 
     # 2
@@ -724,6 +878,7 @@ def main():
     ap.add_argument("--host")
     ap.add_argument("--footprint")
     ap.add_argument("--from-json")
+    ap.add_argument("--sysmap", default="build/kobj/System.map")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
@@ -751,6 +906,10 @@ def main():
         meta["vmas"] = max(r["vmas"] for r in o)
     S = summarize(recs, footprint)
     S["meta"] = meta
+    if a.from_json and J["summary"].get("profile"):
+        S["profile"] = J["summary"]["profile"]
+    else:
+        S["profile"] = profile_summary(recs, a.sysmap)
     S["sections"] = by(recs, sec="section")
     S["end"] = next((r for r in recs if r["sec"] == "end"), {})
     S["errors"] = by(recs, sec="error")

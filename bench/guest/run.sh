@@ -21,7 +21,7 @@ for arg in $(cat /proc/cmdline); do
 done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
-sections=${sections:-order lmkd frozen delay ctl storm}
+sections=${sections:-order lmkd frozen delay ctl storm profile}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif [ "$mode" = full ] && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
@@ -35,6 +35,7 @@ if [ "$mode" = smoke ]; then
 	a_delay="-s 8 -c 0,100"
 	a_ctl="-k 10"
 	a_storm="-k 5 -C 1 -S 10"
+	a_profile="-s 16 -v 8 -c many"
 else
 	reps=${reps:-15}
 	a_order="-s 256 -v 128 -c many,one"
@@ -43,6 +44,7 @@ else
 	a_delay="-s 64 -c 0,100,500,2000"
 	a_ctl="-k 200"
 	a_storm="-k 100 -C 5 -S 1000"
+	a_profile="-n 5 -s 256 -v 128 -c many,one"
 fi
 
 rec() { printf '@B %s\n' "$1" >&4; }

@@ -167,6 +167,14 @@ int genl_policy_get(struct genl *g, struct oom_pol *p);	/* one round trip */
 int genl_stats_dropped(struct genl *g, uint64_t *dropped, uint64_t *victims);
 int genl_join(struct genl *g, uint32_t group);
 
+/* ---- kernel profile (prof.c) ---- */
+int prof_open(void);
+void prof_enable(bool on);
+/* Attribute buffered samples to @cfg: victim / reaper / idle / other */
+void prof_drain(const char *cfg, pid_t victim, pid_t reaper);
+void prof_emit(const char *sec);
+void prof_close(void);
+
 /* ---- sections ---- */
 int sec_order(const struct bopts *o);
 int sec_lmkd(const struct bopts *o);
@@ -174,6 +182,7 @@ int sec_frozen(const struct bopts *o);
 int sec_delay(const struct bopts *o);
 int sec_ctl(const struct bopts *o);
 int sec_storm(const struct bopts *o);
+int sec_profile(const struct bopts *o);
 int tool_nlmon(int argc, char **argv);
 int tool_nlget(void);
 

@@ -13,7 +13,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: oombench SECTION [options]\n"
-"sections: order lmkd frozen delay ctl storm\n"
+"sections: order lmkd frozen delay ctl storm profile\n"
 "tools:    nlget (one-shot policy-get), nlmon (count oom notifications)\n"
 "  -n N        repetitions per configuration (default 15)\n"
 "  -s MIB      victim size (default 256)\n"
@@ -75,5 +75,7 @@ int main(int argc, char **argv)
 		return sec_ctl(&o);
 	if (!strcmp(sec, "storm"))
 		return sec_storm(&o);
+	if (!strcmp(sec, "profile"))
+		return sec_profile(&o);
 	usage();
 }

@@ -87,6 +87,10 @@ static void memcg_left(struct rec *r, const struct memcg *cg)
 	rec_int(r, "memcg_after_kb", cur >> 10);
 }
 
+/* Set by the profile section: sample the kernel during each kill */
+static bool profiling;
+static pid_t the_reaper;
+
 static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 		   const struct ocase *c, const char *cfg, int rep)
 {
@@ -114,6 +118,8 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	usleep(20000);	/* let the system settle after the victim's setup */
 	par0 = par_probe();
 
+	if (profiling)
+		prof_enable(true);
 	t_go = mono_us();
 	err = mvictim_go_oom(&v, cg);
 	if (err)
@@ -121,12 +127,21 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	status = reap_child(pid);
 	t_waited = mono_us();
 	v.pid = 0;
+	if (profiling) {
+		/* the reaper may still be finishing its pass */
+		usleep(20000);
+		char key[64];
+
+		prof_enable(false);
+		snprintf(key, sizeof(key), "%s/%s", c->name, cfg);
+		prof_drain(key, pid, the_reaper);
+	}
 
 	par1 = par_probe();
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
 		     5000);
-	rec_begin(&r, "order");
+	rec_begin(&r, profiling ? "order-prof" : "order");
 	common_fields(&r, o, c->name, c->vmas, cfg, rep);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	rec_num(&r, "par_before", par0);
@@ -252,6 +267,32 @@ static int run(const struct bopts *o, bool lmkd)
 int sec_order(const struct bopts *o)
 {
 	return run(o, false);
+}
+
+/*
+ * The same OOM kills as "order" (many VMAs by default), with the kernel
+ * sampled on both CPUs from the kill until the victim is gone: what the
+ * reaper and exit_mmap() spend their time on, and what they wait for.
+ * The sampling perturbs the timings: its kills are kept apart
+ * ("order-prof" records) and do not enter the headline.
+ */
+int sec_profile(const struct bopts *o)
+{
+	struct bopts po = *o;
+	int err;
+
+	if (!po.cases)
+		po.cases = "many";
+	err = prof_open();
+	if (err)
+		die("profile: perf_event_open: %s", strerror(err));
+	the_reaper = reaper_pid();
+	profiling = true;
+	run(&po, false);
+	profiling = false;
+	prof_emit("prof");
+	prof_close();
+	return 0;
 }
 
 int sec_lmkd(const struct bopts *o)

@@ -126,8 +126,11 @@ void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order)
  * host's 2 cores are shared with other work: at times both vCPUs really
  * run at once, at times they take turns on one core, and then no kernel
  * policy can make two CPUs free memory in parallel.  The probe spins the
- * same amount of work on CPU 0 alone, on CPU 1 alone, then on both at
- * once:  par = (t0 + t1) / t_both,  2.0 = two real CPUs, 1.0 = one.
+ * same work on CPU 0 and CPU 1 at once and compares the slower of the two
+ * with the best single-CPU time seen at calibration:
+ *   par = 2 * t_single_best / t_both
+ * 2.0 = two full CPUs, 1.0 = one CPU's worth (taking turns, or both slowed
+ * down by half), below 1 = less than one.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -198,7 +201,8 @@ int64_t jiffies_ms(void)
 double par_probe(void)
 {
 	static const int c0[] = { 0 }, c1[] = { 1 }, both[] = { 0, 1 };
-	int64_t a, b, ab;
+	static int64_t cal;
+	int64_t ab;
 
 	if (!probe_iters) {	/* about 6 ms of spinning on one CPU */
 		long n = 100000;
@@ -209,9 +213,16 @@ double par_probe(void)
 			us = run_spins(1, c0, n);
 		} while (us < 1000 && n < (1L << 30));
 		probe_iters = n * 6000 / (us > 0 ? us : 1);
+		/* the best of a few runs on each CPU: one uncontended CPU */
+		for (int i = 0; i < 6; i++) {
+			int64_t t = run_spins(1, i % 2 ? c1 : c0, probe_iters);
+
+			if (!cal || t < cal)
+				cal = t;
+		}
 	}
-	a = run_spins(1, c0, probe_iters);
-	b = run_spins(1, c1, probe_iters);
 	ab = run_spins(2, both, probe_iters);
-	return ab > 0 ? (double)(a + b) / ab : 0;
+	if (ab <= 0)
+		return 0;
+	return ab < cal ? 2.0 : 2.0 * cal / ab;
 }
