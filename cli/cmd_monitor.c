@@ -9,18 +9,21 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <libmnl/libmnl.h>
 
 #include "oomctl.h"
 #include "output.h"
+#include "parse.h"
 #include "tracefs.h"
 
-#define RCVBUF (4 << 20)	/* room for a burst of kills */
+#define RCVBUF (4 << 20)	/* room for a burst of kills; $OOMCTL_RCVBUF */
 
 struct mon {
 	const struct opts *o;
@@ -127,7 +130,9 @@ static int nl_join_groups(struct mon *m, struct oom *s)
 	uint32_t config = genl_group(&s->fi, OOM_MCGRP_CONFIG);
 	uint32_t events = genl_group(&s->fi, OOM_MCGRP_EVENTS);
 	bool need_events = m->o->events & (EVC_VICTIM | EVC_REAP);
-	int size = RCVBUF, ret;
+	const char *env = getenv("OOMCTL_RCVBUF");
+	uint64_t size = RCVBUF;
+	int ret, bytes;
 
 	if (!config || (need_events && !events)) {
 		msg("monitor: the oom family has no \"%s\" group", config ? "events" : "config");
@@ -151,8 +156,13 @@ static int nl_join_groups(struct mon *m, struct oom *s)
 		return EXIT_FAIL;
 	}
 	m->track = need_events;
-	if (setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
-		setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (env && (parse_u64(env, &size) || size > INT32_MAX)) {
+		msg("monitor: OOMCTL_RCVBUF=%s is not a size in bytes", env);
+		return EXIT_USAGE;
+	}
+	bytes = (int)size;
+	if (setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(nl_fd(&s->nl), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
 	return 0;
 }
 
@@ -160,12 +170,17 @@ static int tracefs_start(struct mon *m, struct tracefs *t, bool asked)
 {
 	char why[256];
 	int ret = tracefs_open(t, m->o->events, why, sizeof(why));
+	struct utsname u;
 
 	if (ret == 0)
 		return 0;
-	if (!asked)
-		stock_explain("monitor");
-	msg("monitor: cannot read the oom trace events either: %s", why);
+	uname(&u);
+	if (asked)
+		msg("monitor: cannot read the oom trace events: %s", why);
+	else
+		msg("monitor: the running kernel (Linux %s) has no \"%s\" generic netlink "
+		    "family, and the oom trace events cannot be read either: %s",
+		    u.release, OOM_FAMILY_NAME, why);
 	if (ret == -EACCES || ret == -EPERM) {
 		msg("monitor: reading tracefs needs root");
 		return EXIT_PERM;
@@ -228,7 +243,8 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 	if (!o->json && !o->no_header) {
 		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
 			 class_list(o->events, list, sizeof(list)),
-			 s.nl.sk ? "netlink" : "tracefs");
+			 s.nl.sk ? "netlink" : o->tracefs ? "tracefs" :
+			 "tracefs (no oom netlink family in this kernel)");
 		out_end();
 	}
 	if (o->has_timeout)

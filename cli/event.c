@@ -216,6 +216,13 @@ int event_print(const struct event *ev, bool timestamp)
 	out_u64("ts_mono_ns", NULL, ts);
 	out_str("time", NULL, when);
 	out_str("origin", NULL, ev->origin);
+	if (ev->type == EV_LOST && !out_json()) {
+		/* "lost 3 events (seq-gap)": for people, not key=value */
+		if (ev->have & (1ULL << F_COUNT))
+			out_text(" %llu", (unsigned long long)ev->v[F_COUNT]);
+		out_text(" events (%s)\n", lost_names[ev->v[F_LOST_REASON] % 3]);
+		return out_end();
+	}
 	for (int f = 0; f < NFIELDS; f++)
 		if (ev->have & (1ULL << f))
 			print_field(ev, f);

@@ -141,6 +141,18 @@ void test_json(void)
 	   "text: a hostile comm cannot reach the terminal raw");
 	free(s);
 
+	event_init(&ev, EV_LOST, "tracefs");
+	event_set(&ev, F_COUNT, 3);
+	event_set(&ev, F_LOST_REASON, LOST_SEQ_GAP);
+	s = capture(print_text_event, &ev);
+	ok(!strcmp(s, "lost 3 events (seq-gap)\n"), "text: lost 3 events (seq-gap): %s", s);
+	free(s);
+	ev.have &= ~(1ULL << F_COUNT);
+	event_set(&ev, F_LOST_REASON, LOST_OVERRUN);
+	s = capture(print_text_event, &ev);
+	ok(!strcmp(s, "lost events (overrun)\n"), "text: an unknown count: %s", s);
+	free(s);
+
 	s = capture(print_policy, "json");
 	ok(json_valid(s, strlen(s)) && strstr(s, "\"delay_ms\":2000") &&
 	   strstr(s, "\"frozen_bypass\":true") && strstr(s, "\"order\":\"reverse\"") &&

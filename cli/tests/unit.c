@@ -12,14 +12,17 @@ static int n, failed;
 
 void ok(bool pass, const char *fmt, ...)
 {
+	char desc[512];
 	va_list ap;
 
-	fflush(stdout);
-	printf("%sok %d - ", pass ? "" : "not ", ++n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	for (char *p = desc; *p; p++)	/* one line, whatever was quoted */
+		if (*p == '\n' || *p == '#')
+			*p = *p == '#' ? '%' : ' ';
+	fflush(stdout);
+	printf("%sok %d - %s\n", pass ? "" : "not ", ++n, desc);
 	fflush(stdout);
 	if (!pass)
 		failed++;
