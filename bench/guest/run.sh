@@ -21,14 +21,18 @@ for arg in $(cat /proc/cmdline); do
 done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
+reps=${reps:-}
 sections=${sections:-order lmkd frozen delay ctl storm profile}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif [ "$mode" = full ] && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
 else exec 4>&1; fi
 
+# Per section: repetitions (oombench.reps / BENCH_REPS overrides them all)
+# and arguments.  Full-mode sizes are the issue's: a few hundred MiB over
+# many VMAs; the storm is >= 1000 kills with a listener.
 if [ "$mode" = smoke ]; then
-	reps=${reps:-1}
+	n_default=1
 	a_order="-s 16 -v 8 -c many,one"
 	a_lmkd="-s 16 -v 8 -c many"
 	a_frozen="-s 8"
@@ -37,14 +41,15 @@ if [ "$mode" = smoke ]; then
 	a_storm="-k 5 -C 1 -S 10"
 	a_profile="-s 16 -v 8 -c many"
 else
-	reps=${reps:-15}
+	n_default=15
+	n_order=25 n_lmkd=25 n_profile=5
 	a_order="-s 256 -v 128 -c many,one"
 	a_lmkd="-s 256 -v 128 -c many"
 	a_frozen="-s 64"
 	a_delay="-s 64 -c 0,100,500,2000"
 	a_ctl="-k 200"
-	a_storm="-k 100 -C 5 -S 1000"
-	a_profile="-n 5 -s 256 -v 128 -c many,one"
+	a_storm="-k 100 -C 10 -S 1000"
+	a_profile="-s 256 -v 128 -c many,one"
 fi
 
 rec() { printf '@B %s\n' "$1" >&4; }
@@ -59,14 +64,15 @@ dmesg -c > /dev/null
 oomctl=/usr/bin/oomctl
 ov=none
 [ -x $oomctl ] && ov=$($oomctl --version 2>/dev/null | head -n 1)
-rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":$reps,\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"clocksource\":\"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
+rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":\"${reps:-default}\",\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"clocksource\":\"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
 
 failed=0
 for s in $sections; do
-	eval "args=\${a_$s:-}"
-	echo "bench: == $s: $B $s -n $reps $args" >&2
+	eval "args=\${a_$s:-} n=\${n_$s:-$n_default}"
+	[ -n "$reps" ] && n=$reps
+	echo "bench: == $s: $B $s -n $n $args" >&2
 	t0=$(up)
-	$B "$s" -n "$reps" $args -l "$mode" >&4
+	$B "$s" -n "$n" $args -l "$mode" >&4
 	rc=$?
 	t1=$(up)
 	rec "{\"sec\":\"section\",\"name\":\"$s\",\"rc\":$rc,\"seconds\":$(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}')}"
