@@ -48,7 +48,7 @@ else
 	a_frozen="-s 64"
 	a_delay="-s 64 -c 0,100,500,2000"
 	a_ctl="-k 200"
-	a_storm="-k 100 -C 10 -S 1000"
+	a_storm="-k 100 -C 8 -S 1000 -c auto,nlmon"
 	a_profile="-s 256 -v 128 -c many,one"
 fi
 

@@ -353,15 +353,19 @@ int sec_storm(const struct bopts *o)
 	snprintf(buf, sizeof(buf), "%s", o->cases ? o->cases : "auto");
 	for (tok = strtok_r(buf, ",", &save); tok && nkinds < 2;
 	     tok = strtok_r(NULL, ",", &save)) {
+		bool have_oomctl = o->oomctl && !access(o->oomctl, X_OK);
+		const char *k = NULL;
+
 		if (!strcmp(tok, "auto"))
-			kinds[nkinds++] = o->oomctl && !access(o->oomctl, X_OK) ?
-					  "oomctl" : "nlmon";
-		else if (!strcmp(tok, "oomctl") && o->oomctl && !access(o->oomctl, X_OK))
-			kinds[nkinds++] = "oomctl";
+			k = have_oomctl ? "oomctl" : "nlmon";
+		else if (!strcmp(tok, "oomctl") && have_oomctl)
+			k = "oomctl";
 		else if (!strcmp(tok, "nlmon"))
-			kinds[nkinds++] = "nlmon";
+			k = "nlmon";
 		else
 			note("storm: listener '%s' not available, skipped", tok);
+		if (k && !(nkinds == 1 && !strcmp(kinds[0], k)))
+			kinds[nkinds++] = k;
 	}
 	if (!nkinds)
 		die("storm: no listener");
