@@ -62,15 +62,17 @@ static int on_event(struct event *ev, void *data)
 	const struct opts *o = m->o;
 
 	if (ev->has_seq && m->track) {
-		if (m->have_seq && ev->seq > m->next_seq &&
-		    print_lost(m, ev->seq - m->next_seq, true,
-			       m->overrun ? LOST_OVERRUN : LOST_SEQ_GAP, ev->origin))
-			return -EIO;
+		/* A gap after an overrun is what the overrun cost */
+		if (m->have_seq && ev->seq > m->next_seq) {
+			if (print_lost(m, ev->seq - m->next_seq, true,
+				       m->overrun ? LOST_OVERRUN : LOST_SEQ_GAP, ev->origin))
+				return -EIO;
+			m->overrun = false;
+		}
 		/* One behind the other can arrive out of order: not a loss */
 		if (!m->have_seq || ev->seq >= m->next_seq)
 			m->next_seq = ev->seq + 1;
 		m->have_seq = true;
-		m->overrun = false;
 	}
 	if (!(event_class(ev->type) & o->events))
 		return 0;

@@ -160,6 +160,15 @@ else fail "policy events (exit $rc)"; diag /tmp/pol.json /tmp/pol.json.err; fi
 [ "$(jget changer_uid "$l1")" = 0 ] && [ -n "$(jget changer_pid "$l1")" ] &&
 	pass "policy event: who changed it" || fail "policy event: changer: $l1"
 
+monitor_bg /tmp/pol.txt monitor --events policy --count 1 --timeout 20s
+oomctl set order reverse >/dev/null
+wait $mon
+rc=$?
+if [ $rc = 0 ] && grep -q '^monitoring OOM events (policy) via netlink' /tmp/pol.txt &&
+   grep -qE '^policy seq=[0-9]+ delay_ms=400 frozen_bypass=on order=reverse changer_pid=[0-9]+ changer_uid=0 changed_via=netlink$' /tmp/pol.txt; then
+	pass "monitor (text): header, then one key=value line"
+else fail "monitor text (exit $rc)"; diag /tmp/pol.txt /tmp/pol.txt.err; fi
+
 # ---------------- a real OOM kill, by netlink ----------------
 oomctl reset >/dev/null
 monitor_bg /tmp/oom.json -j monitor --count 3 --timeout 20s
@@ -208,6 +217,7 @@ else fail "stats -j (exit $rc): $line"; fi
 run stats
 expect 0 "stats: exit 0"
 check "stats: counters and the histogram" sh -c "grep -q '^victims ' $out && grep -q 'reap latency' $out"
+diag "$out"
 
 # ---------------- the tracefs source on this kernel ----------------
 if [ -d /sys/kernel/tracing/instances ]; then
@@ -250,6 +260,38 @@ kill -INT $mon
 wait $mon
 rc=$?
 expect 0 "monitor: SIGINT ends it with exit 0"
+
+# ---------------- lost events: a reader that falls behind ----------------
+# A tiny receive buffer, the reader stopped, 300 policy events: the kernel
+# drops what does not fit (ENOBUFS), and the sequence numbers must account
+# for every event, seen or lost.
+OOMCTL_RCVBUF=1 oomctl -j monitor --timeout 60s >/tmp/lost.json 2>/tmp/lost.err &
+mon=$!
+sleep 1
+kill -STOP $mon
+i=0
+while [ $i -lt 300 ]; do echo $((i % 2)) >$vm/oom_reap_order; i=$((i + 1)); done
+kill -CONT $mon
+sleep 1
+oomctl set delay 1234 >/dev/null	# one event after the loss
+sleep 1
+kill -TERM $mon
+wait $mon
+rc=$?
+expect 0 "monitor survives an overrun, SIGTERM: exit 0"
+grep -q '"type":"lost".*"reason":"overrun"' /tmp/lost.json &&
+	pass "the overrun is reported: $(grep '"type":"lost"' /tmp/lost.json | head -n 1 | sed 's/.*"origin":"netlink",//')" ||
+	{ fail "no lost record after an overrun"; diag /tmp/lost.json /tmp/lost.err; }
+last=$(tail -n 1 /tmp/lost.json)
+[ "$(jget delay_ms "$last")" = 1234 ] && pass "monitor goes on after the loss" ||
+	fail "last event: $last"
+seen=$(grep -vc '"type":"lost"' /tmp/lost.json)
+lost=$(sed -nE 's/.*"type":"lost".*"count":([0-9]+).*/\1/p' /tmp/lost.json | awk '{ s += $1 } END { print s + 0 }')
+first=$(grep -v '"type":"lost"' /tmp/lost.json | head -n 1)
+s1=$(jget seq "$first") s2=$(jget seq "$last")
+[ -n "$s1" ] && [ $((seen + lost)) = $((s2 - s1 + 1)) ] &&
+	pass "every event accounted for: $seen seen + $lost lost = seq $s1..$s2" ||
+	fail "accounting: $seen seen + $lost lost, seq '$s1'..'$s2'"
 
 oomctl reset >/dev/null
 echo "1..$n"
