@@ -81,7 +81,7 @@ bench/footprint.sh > "$work/footprint.json" 2> build/logs/bench-footprint.log ||
 		"$(qemu-system-x86_64 --version | head -n 1)" "${VM_ACCEL:-tcg}" "$vm_secs" "$vm_rc"
 	printf '"total_seconds":%s,' "$(( $(date +%s) - start ))"
 	printf '"git":"%s",' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	printf '"load":[%s]}\n' "$(awk '{printf "%s[%s,%s,%s,%s]", NR > 1 ? "," : "", $1, $2, $3, $4}' "$work/load.txt")"
+	printf '"load":[%s]}\n' "$(awk '{printf "%s[%s,%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, $3, $4}' "$work/load.txt")"
 } > "$work/host.json"
 
 python3 bench/report.py --records "$work/records.txt" --host "$work/host.json" \

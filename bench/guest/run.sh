@@ -5,7 +5,8 @@
 #   /bench/run [SECTION...]      default: all, in the order below
 # Env / kernel command line (oombench.KEY=VALUE, set by bench/run.sh):
 #   BENCH_MODE   full (default) or smoke (one repetition, tiny sizes)
-#   BENCH_OUT    where records go (default /dev/ttyS1, else stdout)
+#   BENCH_OUT    where records go (default: the result port /dev/ttyS1 when
+#                the VM was booted to run the bench, else stdout)
 #   BENCH_REPS   repetitions per configuration (full: 15)
 # Progress and errors go to stderr (the console).  Exit status: number of
 # sections that failed.
@@ -25,7 +26,7 @@ reps=${reps:-}
 sections=${sections:-order lmkd frozen delay ctl storm profile}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
-elif [ "$mode" = full ] && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
+elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
 else exec 4>&1; fi
 
 # Per section: repetitions (oombench.reps / BENCH_REPS overrides them all)
