@@ -697,6 +697,32 @@ def md(S, host, made, recs):
                 cells.append(" / ".join(vals))
             P(f"| {cat} | {' | '.join(cells)} |")
         P("")
+        # the evidence, per kill
+        def per_kill(key, cats_, roles=("exit", "reaper")):
+            d = pr["by"].get(key)
+            if not d or not d["kills"]:
+                return None
+            tot = 0
+            for role in roles:
+                x = d["roles"].get(role, {})
+                tot += sum(x.get("cats", {}).get(c, 0) for c in cats_) if cats_ else x.get("total", 0)
+            return tot / d["kills"]
+        lock_cats = [c for c in cats if "irqs off" in c]
+        for case in sorted({k.split("/")[0] for k in keys}):
+            rv, fw, no = f"{case}/reverse", f"{case}/forward", f"{case}/none"
+            lk_n, lk_r = per_kill(no, lock_cats), per_kill(rv, lock_cats)
+            pte_f, pte_r = per_kill(fw, ["PTE lock wait"]), per_kill(rv, ["PTE lock wait"])
+            busy_n, busy_r = per_kill(no, None), per_kill(rv, None)
+            if None in (lk_n, lk_r, pte_f, pte_r, busy_n, busy_r):
+                continue
+            P(f"* **{case} VMA{'s' if case == 'many' else ''}, per kill**: PTE-lock waiting "
+              f"{pte_f:.0f} ms (forward) → {pte_r:.0f} ms (reverse); time inside/spinning for the "
+              f"LRU and zone locks {lk_n:.0f} ms when exit_mmap() frees alone → {lk_r:.0f} ms "
+              f"summed over both CPUs in reverse ({ratio(lk_r, lk_n) or 0:.1f}× for the same pages); "
+              f"CPU time for the whole teardown {busy_n:.0f} ms alone → {busy_r:.0f} ms with the "
+              f"reaper ({ratio(busy_r, busy_n) or 0:.2f}×: two CPUs give at best "
+              f"{2 / (ratio(busy_r, busy_n) or 1):.2f}× the speed of one).")
+        P("")
         for k in keys:
             for role in ("exit", "reaper"):
                 x = pr["by"][k]["roles"].get(role)
@@ -801,6 +827,13 @@ def md(S, host, made, recs):
           f"{v['delivered']} / {v['expected']} |" if cfg != "none" else
           f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – |")
     P("")
+    nn = st["overhead"].get("none", {}).get("ms_per_kill", {})
+    if nn.get("n"):
+        P(f"Noise floor: the no-listener chunks alone spread "
+          f"{100 * (nn['p75'] - nn['p25']) / nn['median']:.1f} % (IQR) and "
+          f"{100 * (nn['max'] - nn['min']) / nn['median']:.1f} % (min–max) around their median, "
+          f"against a 2 % target.")
+        P("")
     for s in st["session"]:
         P(f"**One {s['kills']}-kill session with `{s['cfg']}`**: {s['killed']} children OOM-killed "
           f"in {s['loop_ms'] / 1000:.1f} s ({s['ms_per_kill']:.1f} ms per kill); events of those kills "
