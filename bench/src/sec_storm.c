@@ -425,7 +425,7 @@ int sec_storm(const struct bopts *o)
 			if (o->label)
 				rec_str(&r, "label", o->label);
 			rec_end(&r);
-			if (mode)
+			if (mode && !getenv("OOMBENCH_KEEP"))
 				unlink(l.out);
 		}
 		note("storm: overhead chunk %d/%d done", c + 1, o->chunks);
@@ -468,7 +468,8 @@ int sec_storm(const struct bopts *o)
 		if (o->label)
 			rec_str(&r, "label", o->label);
 		rec_end(&r);
-		unlink(l.out);
+		if (!getenv("OOMBENCH_KEEP"))
+			unlink(l.out);
 		note("storm: %s session of %d kills: %ld of %d events of those kills, %ld seq missing",
 		     l.kind, o->session, d.k_victim + d.k_queued + d.k_done,
 		     3 * o->session, d.seq_missing);
