@@ -199,6 +199,41 @@ static const char *class_list(unsigned int c, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * SIGINT and SIGTERM as a file descriptor to poll, blocked from the start
+ * so that nothing (a tracefs instance) is left behind by an early signal.
+ */
+static int signals_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed reader is a write error */
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+/* Open the source: 0, or an exit code (message printed) */
+static int start(struct mon *m, struct oom *s, struct tracefs *t)
+{
+	int ret;
+
+	if (!m->o->tracefs) {
+		ret = oom_connect(s, "monitor");
+		if (ret && ret != -ENOENT)
+			return EXIT_FAIL;
+		if (ret == 0) {
+			ret = nl_join_groups(m, s);
+			if (ret)
+				oom_disconnect(s);
+			return ret;
+		}
+	}
+	return tracefs_start(m, t, m->o->tracefs);
+}
+
 int cmd_monitor(struct opts *o, int argc, char **argv)
 {
 	struct mon m = { .o = o };
@@ -206,7 +241,6 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 	struct oom s = { .fi = { .id = 0 } };
 	struct pollfd pfd[2];
 	uint64_t deadline = 0;
-	sigset_t mask, old;
 	bool signalled = false;
 	int ret, sfd;
 	char list[32];
@@ -215,32 +249,13 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 		return usage_error("monitor", "unexpected argument '%s'", argv[1]);
 	if (!o->events)
 		o->events = EVC_ALL;
-
-	if (!o->tracefs) {
-		ret = oom_connect(&s, "monitor");
-		if (ret && ret != -ENOENT)
-			return EXIT_FAIL;
-		if (ret == 0) {
-			ret = nl_join_groups(&m, &s);
-			if (ret) {
-				oom_disconnect(&s);
-				return ret;
-			}
-		}
+	sfd = signals_fd();
+	ret = start(&m, &s, &t);
+	if (ret) {
+		if (sfd >= 0)
+			close(sfd);
+		return ret;
 	}
-	if (!s.nl.sk) {
-		ret = tracefs_start(&m, &t, o->tracefs);
-		if (ret)
-			return ret;
-	}
-
-	/* Signals as file descriptor events: we clean up, then exit 0 */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	signal(SIGPIPE, SIG_IGN);	/* a closed reader is a write error */
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 	if (!o->json && !o->no_header) {
 		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
@@ -253,7 +268,6 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 		deadline = now_ms() + o->timeout_ms;
 	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = s.nl.sk ? nl_fd(&s.nl) : t.fd, .events = POLLIN };
-	ret = 0;
 	while (!m.done && !ret) {
 		int wait = -1;
 
@@ -265,8 +279,9 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 			wait = deadline - now > 60000 ? 60000 : (int)(deadline - now);
 		}
 		/*
-		 * trace_pipe polls readable only once a page fills: with a
-		 * timeout of our own we also read what trickles in.
+		 * poll() on trace_pipe may wait for a fill level of the ring
+		 * buffer rather than the first event: read it at least every
+		 * 200 ms, so that events come out at once anyway.
 		 */
 		if (!s.nl.sk && (wait < 0 || wait > 200))
 			wait = 200;
@@ -279,7 +294,7 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
-			/* Taken, it will not kill us when the mask goes */
+			/* Consumed, so it cannot kill us on the way out */
 			signalled = read(sfd, &si, sizeof(si)) == sizeof(si);
 			break;
 		}
@@ -301,7 +316,6 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 		ret = -EIO;	/* overrun, and no event after it to count the loss */
 	if (sfd >= 0)
 		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	if (ret == -EIO || ferror(stdout))
 		return EXIT_FAIL;	/* nobody reads us any more */

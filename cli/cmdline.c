@@ -222,14 +222,6 @@ static int command_opt(struct opts *o, const struct command *cmd, int c,
 int cmdline_parse(int argc, char **argv, struct opts *o,
 		  const struct command **cmd, int *nargs, char ***args)
 {
-	static const struct option global_longopts[NGLOBAL + 1] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "no-header", no_argument, NULL, 'n' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static char *deflt[] = { "show", NULL };
 	int c, ret, n = 0;
 
@@ -237,7 +229,10 @@ int cmdline_parse(int argc, char **argv, struct opts *o,
 	*args = NULL;
 	/* Options before the command */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+jpnVh", global_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpnVh", longopts, NULL)) != -1) {
+		if (c >= O_COUNT)
+			return usage_error(NULL, "--%s goes after its command",
+					   longopts[NGLOBAL + c - O_COUNT].name);
 		ret = global_opt(o, c);
 		if (ret != -1)
 			return ret;

@@ -128,6 +128,8 @@ int report_nl_error(const char *cmd, int err, const struct nl_err *e)
 		snprintf(what, sizeof(what), " (%s)", s->name);
 	else if (e->attr >= 0)
 		snprintf(what, sizeof(what), " (attribute %d)", e->attr);
+	else if (e->missing >= 0)
+		snprintf(what, sizeof(what), " (missing attribute %d)", e->missing);
 	if (e->has_range)
 		snprintf(range, sizeof(range), ", valid range %lld..%lld%s%s",
 			 (long long)e->min, (long long)e->max,
