@@ -4,7 +4,7 @@
 # against a fake tracefs, dump, valgrind runs, man page, completion, install.
 # Usage: tests/host.sh ./oomctl tests/unit        Output: one TAP stream
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 oomctl=$(realpath "$1")
 unit=$(realpath "$2")
 top=$(realpath ..)
@@ -158,7 +158,7 @@ fi
 # --- monitor: real tracefs, if this host has it mounted -----------------------
 if [ -r /sys/kernel/tracing/events/oom/mark_victim/enable ] && [ -w /sys/kernel/tracing/instances ]; then
 	rc_is 0 "monitor --tracefs --timeout 1s on this host's tracefs" monitor --tracefs --timeout 1s
-	ls /sys/kernel/tracing/instances | grep -q "^oomctl\." &&
+	[ -n "$(find /sys/kernel/tracing/instances -maxdepth 1 -name 'oomctl.*')" ] &&
 		fail "monitor left its tracefs instance behind" || pass "monitor removed its tracefs instance"
 else
 	skip "monitor on this host's tracefs" "tracefs is not mounted or not writable here"
