@@ -21,7 +21,7 @@ MAKEQ := $(MAKE) --no-print-directory
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
-	@echo 'make demo       deps, kernel, guest binaries, boot the VM and show the sysctl demo'
+	@echo 'make demo       deps, kernel, guest binaries, boot the VM: oomctl show/set, five real OOM kills streamed by oomctl monitor, stats'
 	@echo 'make tree       build/linux: pristine kernel + kernel/series (scripts/prepare-tree.sh)'
 	@echo 'make export     build/linux commits -> kernel/*.patch (scripts/export-series.sh)'
 	@echo 'make kernel     build the VM kernel (build/kobj), making the tree first if missing'
