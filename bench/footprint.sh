@@ -48,7 +48,11 @@ build_objs() {
 		want+=("$o")
 	done
 	"${mk[@]}" "${want[@]}" >/dev/null
-	git -C "$src" rev-parse HEAD > "$obj/.done"
+	if [ "$setup" = setup_patched ]; then
+		echo "$(git -C "$src" rev-parse --short HEAD) + kernel/series of $(git log -1 --format=%h -- kernel/)" > "$obj/.done"
+	else
+		git -C "$src" rev-parse --short HEAD > "$obj/.done"
+	fi
 	git -C build/linux worktree remove --force "$top/$src"
 }
 setup_base() { :; }
