@@ -72,7 +72,6 @@ warnings() {
 		[ -f "$wt/$f" ] || continue
 		objs+=("${f%.c}.o"); rm -f "$obj/${f%.c}.o"
 	done
-	config
 	mk W=1 C=$((sparse_ok * 2)) "${objs[@]}" 2>&1 | grep -iE 'warning|error' |
 		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/; s/:[0-9]+ / /' | sort -u
 }
@@ -86,6 +85,8 @@ i=0
 for c in $(gitw rev-list --reverse oomctl-base.."$head"); do
 	i=$((i + 1))
 	gitw checkout -q "$c"
+	# Reconfiguring is slow; only a patch that touches Kconfig needs it.
+	gitw diff --quiet "$c~1" "$c" -- '*Kconfig*' || config
 	log "$checker patch $i"
 	w=$(warnings)
 	new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
