@@ -127,11 +127,13 @@ gen=tools/net/ynl/pyynl/ynl_gen_c.py
 spec=Documentation/netlink/specs/oom.yaml
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # Spec paths relative to the tree: the generator writes them into its output.
-regen() { (cd "$wt" && python3 "$gen" --spec "$1" --mode "$2" "--$3" -o "$4" >/dev/null 2>&1); }
+regen() { (cd "$wt" && timeout 60 python3 "$gen" --spec "$1" --mode "$2" "--$3" -o "$4" >/dev/null 2>&1); }
 # The patched generator must emit, for every other genetlink family, what the
 # pristine one emits.
 mkdir -p "$tmp/base"
-gitw archive oomctl-base tools/net/ynl Documentation/netlink | tar -x -C "$tmp/base"
+# ynl_gen_c.py looks for MAINTAINERS above the spec and loops forever at /
+# without one: copy it, and bound every run.
+gitw archive oomctl-base MAINTAINERS tools/net/ynl Documentation/netlink | tar -x -C "$tmp/base"
 same=1 nfam=0
 for y in "$wt"/Documentation/netlink/specs/*.yaml; do
 	s=Documentation/netlink/specs/$(basename "$y")
@@ -140,7 +142,7 @@ for y in "$wt"/Documentation/netlink/specs/*.yaml; do
 	nfam=$((nfam + 1))
 	for mode in "uapi header" "kernel source" "kernel header"; do
 		set -- $mode
-		if ! (cd "$tmp/base" && python3 "$gen" --spec "$s" --mode "$1" "--$2" -o "$tmp/a" >/dev/null 2>&1) ||
+		if ! (cd "$tmp/base" && timeout 60 python3 "$gen" --spec "$s" --mode "$1" "--$2" -o "$tmp/a" >/dev/null 2>&1) ||
 		   ! regen "$s" "$1" "$2" "$tmp/b"; then
 			same=0; echo "#   generator failed: $s $mode"
 		elif ! cmp -s "$tmp/a" "$tmp/b"; then
