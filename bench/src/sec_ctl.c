@@ -11,7 +11,10 @@
  * Whole processes (kind "proc"): fork+exec+wait of
  *   show     `oomctl show` (or `oombench nlget`, our one-shot client, if
  *            there is no oomctl yet: the record says which)
- *   sysctl   busybox `sysctl -n` of the three keys
+ *   sysctl   busybox `sysctl -n` of the three keys (static binary)
+ *   version  `oomctl --version`: the cost of starting the dynamic binary
+ *            (exec, ld.so, libmnl + libc) before any netlink
+ *   nlget    `oombench nlget`: our one-shot raw-socket policy-get
  * stdout of the processes goes to /dev/null.
  */
 #include <errno.h>
@@ -118,7 +121,7 @@ int sec_ctl(const struct bopts *o)
 {
 	static const char *const inproc[] = { "nl", "sysctl", "nl-cold" };
 	char self[256];
-	char *show_argv[4], *sysctl_argv[6];
+	char *show_argv[4], *sysctl_argv[6], *ver_argv[3], *nlget_argv[3];
 	const char *show_name;
 	struct oom_pol p, s;
 	struct genl g;
@@ -153,6 +156,13 @@ int sec_ctl(const struct bopts *o)
 		show_argv[2] = NULL;
 		show_name = "oombench-nlget";
 	}
+	/* What a process costs before it does anything: exec + dynamic loading */
+	ver_argv[0] = show_argv[0];
+	ver_argv[1] = show_argv[0] == self ? "nlget" : "--version";
+	ver_argv[2] = NULL;
+	nlget_argv[0] = self;
+	nlget_argv[1] = "nlget";
+	nlget_argv[2] = NULL;
 	sysctl_argv[0] = "/sbin/sysctl";
 	if (access(sysctl_argv[0], X_OK))
 		sysctl_argv[0] = "/bin/busybox";
@@ -179,16 +189,20 @@ int sec_ctl(const struct bopts *o)
 
 			emit(o, "inproc", k, rep, n, time_inproc(k, &g, n));
 		}
-		if (rep % 2 == 0) {
-			emit(o, "proc", show_name, rep, nproc,
-			     time_proc(show_argv, nproc));
-			emit(o, "proc", "sysctl-n", rep, nproc,
-			     time_proc(sysctl_argv, nproc));
-		} else {
-			emit(o, "proc", "sysctl-n", rep, nproc,
-			     time_proc(sysctl_argv, nproc));
-			emit(o, "proc", show_name, rep, nproc,
-			     time_proc(show_argv, nproc));
+		{
+			char *const *pargv[] = { show_argv, sysctl_argv, ver_argv,
+						 nlget_argv };
+			const char *pname[] = { show_name, "sysctl-n",
+				show_argv[0] == self ? "oombench-nlget" : "oomctl-version",
+				"oombench-nlget" };
+			int np = show_argv[0] == self ? 2 : 4;
+
+			for (int i = 0; i < np; i++) {
+				int k = (i + rep) % np;
+
+				emit(o, "proc", pname[k], rep, nproc,
+				     time_proc(pargv[k], nproc));
+			}
 		}
 	}
 	genl_close(&g);

@@ -328,6 +328,92 @@ static void delivery_rec(struct rec *r, const struct listener *l,
 	}
 }
 
+/*
+ * Fine-grained overhead: a receiver thread in this process on its own
+ * socket; between blocks of kills the socket joins or leaves both groups
+ * (setsockopt, effective at once), so "listener" and "no listener" blocks
+ * alternate every few hundred milliseconds and drifts of the host's load
+ * cancel out.  With no member left the kernel builds no message at all
+ * (genl_has_listeners()), which is the baseline the target is about.
+ */
+#include <pthread.h>
+
+struct rx {
+	struct genl g;
+	volatile bool stop;
+	long events;
+};
+
+static void *rx_main(void *arg)
+{
+	char buf[65536] __attribute__((aligned(4)));
+	struct rx *x = arg;
+
+	while (!x->stop) {
+		ssize_t len = recv(x->g.fd, buf, sizeof(buf), 0);
+
+		if (len > 0)
+			x->events++;
+	}
+	return NULL;
+}
+
+static int rx_member(struct rx *x, bool join)
+{
+	int opt = join ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+
+	if (setsockopt(x->g.fd, SOL_NETLINK, opt, &x->g.grp_config,
+		       sizeof(x->g.grp_config)) ||
+	    setsockopt(x->g.fd, SOL_NETLINK, opt, &x->g.grp_events,
+		       sizeof(x->g.grp_events)))
+		return errno;
+	return 0;
+}
+
+static void finegrain(const struct bopts *o, int pairs, int block)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	struct rx x = { 0 };
+	pthread_t th;
+	int killed, err;
+
+	err = genl_open(&x.g);
+	if (err)
+		die("storm: oom family: %s", strerror(-err));
+	/* recv() wakes up now and then to see the stop flag */
+	setsockopt(x.g.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	pthread_create(&th, NULL, rx_main, &x);
+	for (int p = 0; p < pairs; p++) {
+		for (int i = 0; i < 2; i++) {
+			bool joined = (i + p) % 2 == 0;
+			long ev0 = x.events;
+			struct rec r;
+			int64_t us;
+
+			if (rx_member(&x, joined))
+				die("storm: membership: %s", strerror(errno));
+			us = storm(block, &killed, NULL);
+			rec_begin(&r, "storm");
+			rec_str(&r, "phase", "finegrain");
+			rec_str(&r, "cfg", joined ? "joined" : "left");
+			rec_int(&r, "rep", p);
+			rec_int(&r, "kills", block);
+			rec_int(&r, "killed", killed);
+			rec_num(&r, "loop_ms", us / 1000.0);
+			rec_num(&r, "ms_per_kill", us / 1000.0 / block);
+			rec_int(&r, "messages", x.events - ev0);
+			if (o->label)
+				rec_str(&r, "label", o->label);
+			rec_end(&r);
+		}
+	}
+	rx_member(&x, false);
+	x.stop = true;
+	pthread_join(th, NULL);
+	genl_close(&x.g);
+	note("storm: fine-grained overhead, %d pairs of %d-kill blocks", pairs, block);
+}
+
 static void counters(struct genl *g, uint64_t *dropped, uint64_t *victims)
 {
 	if (genl_stats_dropped(g, dropped, victims))
@@ -390,7 +476,13 @@ int sec_storm(const struct bopts *o)
 	if (killed != 5)
 		die("storm: warm-up: %d of 5 children were OOM-killed", killed);
 
-	/* overhead: none vs each listener, interleaved */
+	/* overhead, fine-grained: our own socket joining and leaving */
+	if (o->kills >= 10)
+		finegrain(o, o->chunks * 3, 25);
+	else
+		finegrain(o, 1, o->kills);
+
+	/* overhead: none vs each listener process, interleaved */
 	for (int c = 0; c < o->chunks; c++) {
 		int nmodes = nkinds + 1;
 
