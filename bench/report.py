@@ -158,6 +158,9 @@ def summarize(recs, footprint):
                 c[subset] = d
             out[case] = c
         S[sec] = out
+    probes = [order_metrics(r)["par"] for r in by(recs, sec="order") + by(recs, sec="lmkd")]
+    S["probe"] = {"stats": stats(probes),
+                  "share_ok": (sum(1 for p in probes if p >= PAR_OK) / len(probes)) if probes else None}
     o = S["order"].get("many", {}).get("all", {})
     target("reverse ÷ forward, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_fwd"), "<=", 0.75)
     target("reverse ÷ exit alone, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_none"), "<=", 0.55)
@@ -655,6 +658,11 @@ def md(S, host, made, recs):
       f"(the host has {host.get('host_cpus', '?')} cores shared with other work).  The "
       f"\"probe ≥ {PAR_OK}\" rows keep only kills where both probes said the host gave us two CPUs.")
     P("")
+    pb = S.get("probe", {})
+    if pb.get("stats", {}).get("n"):
+        P(f"**Host parallelism during section 1** (probe, lower of before/after each kill): "
+          f"{fstat(pb['stats'], 2)}; {100 * pb['share_ok']:.0f} % of the kills had both probes ≥ {PAR_OK}.")
+        P("")
     for sec, cfgs, title in (("order", ("reverse", "forward", "none"), "OOM kill"),
                              ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"),
                               "lmkd-style kill + process_mrelease")):
