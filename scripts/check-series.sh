@@ -26,7 +26,7 @@ cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
 export CCACHE_BASEDIR=$top
 
 echo "TAP version 13"
-[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { notok "series: build/linux exists"; echo "1..$n"; exit 1; }
+[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { notok "build/linux exists"; echo "1..$n"; exit 1; }
 
 git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
 git -C "$tree" worktree prune
@@ -38,13 +38,13 @@ applied=1
 for p in "${patches[@]}"; do
 	gitw am -q --keep-cr "$top/kernel/$p" >&2 || { applied=0; gitw am --abort >/dev/null 2>&1; break; }
 done
-check "series: ${#patches[@]} patches apply with git am to oomctl-base" [ $applied = 1 ]
+check "${#patches[@]} patches apply with git am to oomctl-base" [ $applied = 1 ]
 [ $applied = 1 ] || { echo "1..$n"; exit 1; }
 
 for p in "${patches[@]}"; do
 	out=$(cd "$wt" && ./scripts/checkpatch.pl --strict --terse "$top/kernel/$p" 2>&1 |
 	      grep -E ': (ERROR|WARNING|CHECK):')
-	check "series: checkpatch --strict clean: $p" [ -z "$out" ]
+	check "checkpatch --strict clean: $p" [ -z "$out" ]
 	[ -z "$out" ] || sed 's/^/#   /' <<<"$out"
 done
 
@@ -90,7 +90,7 @@ for c in $(gitw rev-list --reverse oomctl-base.."$head"); do
 	log "$checker patch $i"
 	w=$(warnings)
 	new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
-	check "series: patch $i compiles the ${#cfiles[@]} touched files with $checker, no new warnings" [ -z "$new" ]
+	check "patch $i compiles the ${#cfiles[@]} touched files with $checker, no new warnings" [ -z "$new" ]
 	[ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
 done
 # The family is optional: with CONFIG_OOM_NETLINK=n the rest must build alone.
@@ -106,19 +106,19 @@ w=$(mk tinyconfig >/dev/null 2>&1
 	sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/; s/:[0-9]+ / /' | sort -u)
 new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
 off=$(grep -c '^CONFIG_OOM_NETLINK=y' "$obj/.config")
-check "series: with CONFIG_OOM_NETLINK=n the other touched files compile with $checker, no new warnings" test -z "$new" -a "$off" = 0
+check "with CONFIG_OOM_NETLINK=n the other touched files compile with $checker, no new warnings" test -z "$new" -a "$off" = 0
 [ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
 if [ $sparse_ok = 0 ]; then
 	n=$((n + 1))
-	echo "ok $n - series: sparse (C=2) on every patch # SKIP sparse $(sparse --version 2>/dev/null || echo missing) fails Linux 7.3's scripts/checker-valid.sh (no __typeof_unqual__)"
+	echo "ok $n - sparse (C=2) on every patch # SKIP sparse $(sparse --version 2>/dev/null || echo missing) fails Linux 7.3's scripts/checker-valid.sh (no __typeof_unqual__)"
 fi
 
 # The spec and everything generated from it, checked on the series as
 # applied here (selftests/netlink/check-spec.sh; its results join this stream).
 while IFS= read -r line; do
 	case $line in
-	"ok "*)		n=$((n + 1)); echo "ok $n - spec: ${line#ok * - }" ;;
-	"not ok "*)	n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - spec: ${line#not ok * - }" ;;
+	"ok "*)		n=$((n + 1)); d=${line#ok * - }; echo "ok $n - ${d#spec: }" ;;
+	"not ok "*)	n=$((n + 1)); fails=$((fails + 1)); d=${line#not ok * - }; echo "not ok $n - ${d#spec: }" ;;
 	"#"*)		echo "$line" ;;
 	esac
 done < <(KSRC="$wt" "$top/selftests/netlink/check-spec.sh" 2>&1 || echo "not ok 0 - check-spec.sh exited $?")
@@ -150,7 +150,7 @@ for y in "$wt"/Documentation/netlink/specs/*.yaml; do
 		fi
 	done
 done
-check "series: patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]
+check "patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]
 
 git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1
 echo "1..$n"
