@@ -41,6 +41,27 @@ def stats(vals):
             "p75": quantile(v, 0.75), "min": min(v), "max": max(v)}
 
 
+def boot_ci(groups, fn, n=2000, seed=1):
+    """95 % bootstrap interval of fn(*resampled groups); None if a group is empty."""
+    import random
+    if any(not g for g in groups):
+        return None
+    rnd = random.Random(seed)
+    vals = []
+    for _ in range(n):
+        res = [[g[rnd.randrange(len(g))] for _ in g] for g in groups]
+        v = fn(*res)
+        if v is not None:
+            vals.append(v)
+    if not vals:
+        return None
+    return [quantile(vals, 0.025), quantile(vals, 0.975)]
+
+
+def med_ratio(a, b):
+    return ratio(quantile(a, 0.5), quantile(b, 0.5))
+
+
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return None
@@ -106,12 +127,18 @@ PAR_OK = 1.6   # probe: both vCPUs really ran at once
 def summarize(recs, footprint):
     S = {"targets": []}
 
-    def target(name, value, op, goal, unit="", note=""):
+    def target(name, value, op, goal, unit="", note="", ci=None):
         met = None
         if value is not None:
             met = value <= goal if op == "<=" else value >= goal
+        resolved = None
+        if ci:
+            lo, hi = ci
+            # the interval lies wholly on one side of the goal
+            resolved = (hi <= goal or lo > goal) if op == "<=" else (lo >= goal or hi < goal)
         S["targets"].append({"name": name, "value": value, "op": op, "goal": goal,
-                             "unit": unit, "met": met, "note": note})
+                             "unit": unit, "met": met, "note": note, "ci": ci,
+                             "resolved": resolved})
 
     # 1. order
     for sec, cfgs in (("order", ("reverse", "forward", "none")),
@@ -137,6 +164,14 @@ def summarize(recs, footprint):
                 med = {cfg: d[cfg]["freed"].get("median") for cfg in cfgs}
                 d["ratio_rev_fwd"] = ratio(med[cfgs[0]], med[cfgs[1]])
                 d["ratio_rev_none"] = ratio(med[cfgs[0]], med[cfgs[2]])
+                raw = {}
+                for cfg in cfgs:
+                    ms = [order_metrics(r) for r in by(recs, sec=sec, case=case, cfg=cfg)
+                          if r.get("killed", 1)]
+                    raw[cfg] = [m["freed"] for m in ms if m["freed"] is not None and
+                                (subset == "all" or m["par"] >= PAR_OK)]
+                d["ci_rev_fwd"] = boot_ci([raw[cfgs[0]], raw[cfgs[1]]], med_ratio)
+                d["ci_rev_none"] = boot_ci([raw[cfgs[0]], raw[cfgs[2]]], med_ratio)
                 d["ratio_fwd_none"] = ratio(med[cfgs[1]], med[cfgs[2]])
                 # paired: the three configurations of one repetition ran back to back
                 pr_f, pr_n = [], []
@@ -162,17 +197,19 @@ def summarize(recs, footprint):
     S["probe"] = {"stats": stats(probes),
                   "share_ok": (sum(1 for p in probes if p >= PAR_OK) / len(probes)) if probes else None}
     o = S["order"].get("many", {}).get("all", {})
-    target("reverse ÷ forward, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_fwd"), "<=", 0.75)
-    target("reverse ÷ exit alone, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_none"), "<=", 0.55)
+    target("reverse ÷ forward, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_fwd"), "<=", 0.75,
+           ci=o.get("ci_rev_fwd"))
+    target("reverse ÷ exit alone, kill→freed, many VMAs (OOM kill)", o.get("ratio_rev_none"), "<=", 0.55,
+           ci=o.get("ci_rev_none"))
     op = S["order"].get("many", {}).get("par", {})
     target("… the same, only kills with both vCPUs running (probe ≥ %.1f): reverse ÷ forward" % PAR_OK,
            op.get("ratio_rev_fwd"), "<=", 0.75)
     target("… reverse ÷ exit alone (probe ≥ %.1f)" % PAR_OK, op.get("ratio_rev_none"), "<=", 0.55)
     lk = S["lmkd"].get("many", {}).get("all", {})
     target("lmkd kill + process_mrelease: reverse ÷ forward", lk.get("ratio_rev_fwd"), "<=", 0.75,
-           note="same target as the OOM kill")
+           note="same target as the OOM kill", ci=lk.get("ci_rev_fwd"))
     target("lmkd kill + process_mrelease: reverse ÷ kill only", lk.get("ratio_rev_none"), "<=", 0.55,
-           note="same target as the OOM kill")
+           note="same target as the OOM kill", ci=lk.get("ci_rev_none"))
 
     # 2. frozen
     fr = {}
@@ -187,10 +224,15 @@ def summarize(recs, footprint):
         }
     fr["ratio_off_on"] = ratio(fr["bypass-off"]["reap_start"].get("median"),
                                fr["bypass-on"]["reap_start"].get("median"))
+    raw_on = [r["t_reap_start"] for r in by(recs, sec="frozen", cfg="bypass-on") if r.get("t_reap_start") is not None]
+    raw_off = [r["t_reap_start"] for r in by(recs, sec="frozen", cfg="bypass-off") if r.get("t_reap_start") is not None]
+    fr["ci_on"] = boot_ci([raw_on], lambda a: quantile(a, 0.5))
+    fr["ci_off_on"] = boot_ci([raw_off, raw_on], med_ratio)
     S["frozen"] = fr
     target("frozen victim, bypass on: kill→reap start (median)",
-           fr["bypass-on"]["reap_start"].get("median"), "<=", 5, "ms")
-    target("frozen victim: bypass off ÷ on, kill→reap start", fr["ratio_off_on"], ">=", 400, "×")
+           fr["bypass-on"]["reap_start"].get("median"), "<=", 5, "ms", ci=fr["ci_on"])
+    target("frozen victim: bypass off ÷ on, kill→reap start", fr["ratio_off_on"], ">=", 400, "×",
+           ci=fr["ci_off_on"])
 
     # 3. delay
     de = {}
@@ -226,8 +268,11 @@ def summarize(recs, footprint):
     ct["ratio_show_sysctl"] = ratio(ct.get(show, {}).get("median") if show else None,
                                     ct.get("proc:sysctl-n", {}).get("median"))
     S["ctl"] = ct
+    ct["ci_nl_sysctl"] = boot_ci([[r["us_per_op"] for r in by(recs, sec="ctl", kind="inproc", cfg="nl")],
+                                  [r["us_per_op"] for r in by(recs, sec="ctl", kind="inproc", cfg="sysctl")]],
+                                 med_ratio)
     target("policy-get round trip ÷ reading the three sysctl files (in-process)",
-           ct["ratio_nl_sysctl"], "<=", 1.0, "×")
+           ct["ratio_nl_sysctl"], "<=", 1.0, "×", ci=ct["ci_nl_sysctl"])
 
     # 5. storm
     st = {"overhead": {}, "session": []}
@@ -251,6 +296,7 @@ def summarize(recs, footprint):
             if a and b:
                 paired.append(a[0]["ms_per_kill"] / b[0]["ms_per_kill"])
         v["paired"] = stats(paired)
+        v["ci_pct"] = boot_ci([paired], lambda a: (quantile(a, 0.5) - 1) * 100)
     fg = by(recs, sec="storm", phase="finegrain")
     if fg:
         j = [x["ms_per_kill"] for x in fg if x["cfg"] == "joined"]
@@ -261,7 +307,9 @@ def summarize(recs, footprint):
             b = [x for x in fg if x["rep"] == rep and x["cfg"] == "left"]
             if a and b:
                 paired.append(a[0]["ms_per_kill"] / b[0]["ms_per_kill"])
+        fg_ci = boot_ci([paired], lambda a: (quantile(a, 0.5) - 1) * 100)
         st["finegrain"] = {
+            "ci_pct": fg_ci,
             "joined": stats(j), "left": stats(l_), "paired": stats(paired),
             "ratio": ratio(stats(j).get("median"), stats(l_).get("median")),
             "kills": sum(x["kills"] for x in fg), "block": fg[0]["kills"],
@@ -286,12 +334,13 @@ def summarize(recs, footprint):
         med = f["paired"].get("median")
         target(f"OOM-path overhead with a listener: kill loop, socket joined vs left, "
                f"{f['block']}-kill blocks alternating (median of pair ratios)",
-               (med - 1) * 100 if med else None, "<=", 2, "%")
+               (med - 1) * 100 if med else None, "<=", 2, "%", ci=f.get("ci_pct"))
     v = st["overhead"].get("oomctl")
     if v:
         med = (v.get("paired") or {}).get("median")
         target("… the same with `oomctl monitor -j` running as a process (100-kill chunks, "
-               "median of pair ratios)", (med - 1) * 100 if med else None, "<=", 2, "%")
+               "median of pair ratios)", (med - 1) * 100 if med else None, "<=", 2, "%",
+               ci=v.get("ci_pct"))
 
     # 6. footprint
     fp = dict(footprint or {})
@@ -606,8 +655,8 @@ def md(S, host, made, recs):
     P("")
     P("## Headline: measured against the targets")
     P("")
-    P("| what | measured | target | |")
-    P("|---|---|---|---|")
+    P("| what | measured | 95 % interval | target | |")
+    P("|---|---|---|---|---|")
     for t in S["targets"]:
         v = t["value"]
         if v is None:
@@ -622,10 +671,26 @@ def md(S, host, made, recs):
             val = f"{v:.2f}" if isinstance(v, float) else str(v)
         goal = f"{t['op'].replace('<=', '≤').replace('>=', '≥')} {t['goal']}{(' ' + t['unit']) if t['unit'] and t['unit'] != '×' else ('×' if t['unit'] == '×' else '')}"
         mark = "–" if t["met"] is None else ("met" if t["met"] else "**missed**")
-        P(f"| {t['name']}{(' (' + t['note'] + ')') if t['note'] else ''} | {val} | {goal} | {mark} |")
+        if t.get("resolved") is False:
+            mark += " (not resolved: the interval spans the target)"
+        ci = t.get("ci")
+        if ci:
+            if t["unit"] == "%":
+                cis = f"{ci[0]:+.1f} … {ci[1]:+.1f} %"
+            elif t["unit"] == "×" and ci[0] >= 10:
+                cis = f"{ci[0]:.0f} … {ci[1]:.0f}×"
+            elif t["unit"] == "ms":
+                cis = f"{ci[0]:.1f} … {ci[1]:.1f} ms"
+            else:
+                cis = f"{ci[0]:.2f} … {ci[1]:.2f}"
+        else:
+            cis = "–"
+        P(f"| {t['name']}{(' (' + t['note'] + ')') if t['note'] else ''} | {val} | {cis} | {goal} | {mark} |")
     P("")
-    P("Why a target is missed, with the evidence, is in the section concerned and in "
-      "README.md (\"Benchmarks\").")
+    P("The interval is a bootstrap (2000 resamples) of the same statistic: of the ratio of "
+      "medians for independent configurations, of the median for paired ratios.  Why a target "
+      "is missed, with the evidence, is in the section concerned and in README.md "
+      "(\"Benchmarks\").")
     P("")
 
     # 1

@@ -140,7 +140,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	par1 = par_probe();
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
-		     5000);
+		     20000);
 	rec_begin(&r, profiling ? "order-prof" : "order");
 	common_fields(&r, o, c->name, c->vmas, cfg, rep);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -198,7 +198,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	par1 = par_probe();
 
 	kobs_init(&k, pid);
-	kobs_collect(kt, &k, mrelease ? kobs_both : kobs_exit_done, 5000);
+	kobs_collect(kt, &k, mrelease ? kobs_both : kobs_exit_done, 20000);
 	if (k.kill_sig < 0)	/* no signal event: fall back on our clock */
 		k.kill_sig = t_kill;
 	rec_begin(&r, "lmkd");
