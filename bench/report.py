@@ -542,20 +542,24 @@ def plots(recs, S, outdir, workdir):
 
     # 3. delay: measured vs configured
     if by(recs, sec="delay"):
-        w, f = [], []
+        w, f, j = [], [], []
         for i, r in enumerate(by(recs, sec="delay")):
             d = r["delay_set_ms"]
             if r.get("t_wake") is not None:
-                w.append((d, r["t_wake"]))
+                w.append((d - 15, r["t_wake"]))
+                if r.get("jiffies_rate"):
+                    j.append((d + 15, r["t_wake"] * r["jiffies_rate"]))
             if r.get("t_reap_end") is not None:
                 f.append((d, r["t_reap_end"]))
         script = ("set title 'Section 3: delay honoured and bounded (pinned victim)'\n"
-                  "set xlabel 'vm.oom\\_reap\\_delay\\_ms'\nset ylabel 'ms from the kill'\n"
-                  "set grid\nset key top left\nset xrange [-100:*]\n"
-                  "plot 'delay_w.dat' using 1:2 with points pt 7 title 'reaper woken (wake\\_reaper)', "
-                  "'delay_f.dat' using 1:2 with points pt 6 ps 1.5 title 'memory freed (reap\\_result)', "
+                  "set xlabel 'vm.oom_reap_delay_ms'\nset ylabel 'ms from the kill'\n"
+                  "set grid\nset key top left\nset xrange [-100:2100]\n"
+                  "plot 'delay_w.dat' using 1:2 with points pt 7 title 'reaper woken (wake_reaper), CLOCK_MONOTONIC', "
+                  "'delay_j.dat' using 1:2 with points pt 5 title 'reaper woken, in jiffies (x jiffies per ms)', "
+                  "'delay_f.dat' using 1:2 with points pt 6 ps 1.5 title 'memory freed (reap_result)', "
                   "x with lines dt 2 title 'configured delay'\n")
-        run("delay", script, {"delay_w.dat": w or [(0, "NaN")], "delay_f.dat": f or [(0, "NaN")]})
+        run("delay", script, {"delay_w.dat": w or [(0, "NaN")], "delay_f.dat": f or [(0, "NaN")],
+                              "delay_j.dat": j or [(0, "NaN")]})
 
     # 4. control plane: per-op times, log scale
     if by(recs, sec="ctl"):
