@@ -63,6 +63,7 @@ guest-build:
 	@if [ -f selftests/Makefile ]; then $(MAKEQ) -C selftests GUEST=$(CURDIR)/build/guest; fi
 	@if [ -f cli/Makefile ] && $(MAKE) -n -C cli guest >/dev/null 2>&1; then \
 		$(MAKEQ) -C cli guest GUEST=$(CURDIR)/build/guest; fi
+	@if [ -f bench/Makefile ]; then $(MAKEQ) -C bench guest GUEST=$(CURDIR)/build/guest; fi
 
 initramfs:
 	scripts/mkinitramfs.sh

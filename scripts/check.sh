@@ -93,6 +93,11 @@ stage_guest() {	# binaries for the VM, installed under build/guest/
 		build_step cli-guest "build: cli guest" mk -C cli guest GUEST="$top/build/guest" ||
 			broken[guest]=1
 	else skip "build: cli guest" "no guest target in cli/Makefile yet"; fi
+	# bench: the benchmark binary and its one-repetition smoke test
+	if has_target bench guest; then
+		build_step bench-guest "build: bench guest" mk -C bench guest GUEST="$top/build/guest" ||
+			broken[guest]=1
+	else skip "build: bench guest" "no guest target in bench/Makefile yet"; fi
 }
 stage_initramfs() {
 	build_step initramfs "build: initramfs" scripts/mkinitramfs.sh || broken[initramfs]=1
