@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "oom" family: events arrive in sequence order, also when both CPUs
+ * report at once.
+ *
+ * Two workers, each pinned to its own CPU and with its own memory cgroup,
+ * OOM-kill victims in a loop with the reap delay at 0, so that one CPU
+ * raises victim-ntf and reap-queued-ntf while the oom_reaper (or the other
+ * worker) raises reap-done-ntf.  A subscriber with a big receive buffer
+ * must get every notification, each seq exactly one more than the one
+ * before: a listener cannot tell an event that overtook another from a
+ * lost one, so any reordering is a false loss report in every consumer.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "oomnl_test.h"
+
+#define WORKERS		2
+#define KILLS		400		/* per worker: enough to catch a rare race */
+#define STEP_MS		15000
+#define STORM_MS	150000
+
+struct worker_arg {
+	int cpu;
+};
+
+/* Pin, make a small cgroup, let KILLS victims run into its limit. */
+static int worker(void *p)
+{
+	const struct worker_arg *a = p;
+	struct victim_opts vo = { .comm = "oomnl-storm" };
+	struct victim v = { 0 };
+	cpu_set_t set;
+	struct cg cg;
+	int i, ret = 0;
+
+	CPU_ZERO(&set);
+	CPU_SET(a->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return 10;
+	if (cg_create(&cg, "oomnl-storm") || cg_write(&cg, "memory.max", "8M"))
+		return 11;
+	for (i = 0; i < KILLS && !ret; i++) {
+		if (victim_start(&v, &cg, &vo, STEP_MS))
+			ret = 12;
+		else if (victim_wait(&v, STEP_MS))
+			ret = 13;
+		else if (!WIFSIGNALED(v.status) || WTERMSIG(v.status) != SIGKILL)
+			ret = 14;
+		victim_destroy(&v);
+	}
+	cg_destroy(&cg);
+	return ret;
+}
+
+struct tally {
+	int n[OOM_CMD_MAX + 1];
+	int total, misordered;
+	uint64_t prev;
+	char first[160];
+};
+
+static uint64_t seq_of(const struct oom_ntf *n)
+{
+	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_SEQ] : n->v[OOM_A_EVENT_SEQ];
+}
+
+static void tally_add(struct tally *t, const struct oom_ntf *n)
+{
+	uint64_t seq = seq_of(n);
+
+	if (t->total && seq != t->prev + 1 && !t->misordered++)
+		snprintf(t->first, sizeof(t->first),
+			 "notification %d (%s) has seq %llu after %llu", t->total,
+			 oomnl_cmd_name(n->cmd), (unsigned long long)seq,
+			 (unsigned long long)t->prev);
+	t->prev = seq;
+	t->total++;
+	if (n->cmd <= OOM_CMD_MAX)
+		t->n[n->cmd]++;
+}
+
+FIXTURE(storm) {
+	struct oomnl c, sub;
+	struct oomnl_reply r;
+	pid_t w[WORKERS];
+	char why[256];
+};
+
+FIXTURE_SETUP(storm)
+{
+	int err;
+
+	OOMNL_REQUIRE_FAMILY();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < WORKERS)
+		SKIP(return, "needs %d CPUs online", WORKERS);
+	ASSERT_EQ(0, oomnl_restore_defaults());
+	err = oomnl_open(&self->c);
+	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
+	err = oomnl_subscribe(&self->sub, true, true);
+	ASSERT_EQ(0, err) TH_LOG("subscribing to config+events: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+	for (int i = 0; i < WORKERS; i++)
+		if (self->w[i] > 0) {
+			kill(self->w[i], SIGKILL);
+			finish_child(self->w[i], STEP_MS);
+		}
+	oomnl_close(&self->sub);
+	oomnl_close(&self->c);
+	EXPECT_EQ(0, oomnl_restore_defaults());
+}
+
+TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
+{
+	static struct worker_arg args[WORKERS];
+	const int kills = WORKERS * KILLS;
+	int64_t deadline = oomnl_now_ms() + STORM_MS;
+	struct tally t = { 0 };
+	struct oom_ntf n;
+	struct oom_pol p;
+	int err, i, status;
+
+	err = oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(0, 1, OOM_REAP_ORDER_REVERSE),
+			       &p, &self->r, self->why, sizeof(self->why));
+	ASSERT_EQ(0, err) TH_LOG("policy-set: %s", self->why);
+
+	for (i = 0; i < WORKERS; i++) {
+		args[i].cpu = i;
+		self->w[i] = start_child(worker, &args[i]);
+		ASSERT_LT(0, self->w[i]) TH_LOG("worker: %s", strerror(-self->w[i]));
+	}
+
+	/* Everything up to the last victim's reap-done, the policy-ntf first. */
+	while (t.n[OOM_CMD_REAP_DONE_NTF] < kills) {
+		int64_t left = deadline - oomnl_now_ms();
+
+		err = oomnl_ntf_next(&self->sub, &n, left > 0 ? left : 0,
+				     self->why, sizeof(self->why));
+		if (err)
+			break;
+		tally_add(&t, &n);
+	}
+	TH_LOG("%d notifications: policy %d victim %d reap-queued %d reap-done %d",
+	       t.total, t.n[OOM_CMD_POLICY_NTF], t.n[OOM_CMD_VICTIM_NTF],
+	       t.n[OOM_CMD_REAP_QUEUED_NTF], t.n[OOM_CMD_REAP_DONE_NTF]);
+	ASSERT_EQ(0, err) TH_LOG("receiving: %s", self->why);
+
+	for (i = 0; i < WORKERS; i++) {
+		status = finish_child(self->w[i], STEP_MS);
+		self->w[i] = 0;
+		EXPECT_EQ(0, status) TH_LOG("worker %d: status %d", i, status);
+	}
+	EXPECT_EQ(0, t.misordered) TH_LOG("%d seqs out of order; first: %s",
+					  t.misordered, t.first);
+	EXPECT_EQ(1, t.n[OOM_CMD_POLICY_NTF]);
+	EXPECT_EQ(kills, t.n[OOM_CMD_VICTIM_NTF]);
+	EXPECT_EQ(kills, t.n[OOM_CMD_REAP_QUEUED_NTF]);
+	/* Nothing was left behind or dropped. */
+	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
+	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after the last reap-done: %s",
+					  err ? self->why : oomnl_cmd_name(n.cmd));
+}
+
+TEST_HARNESS_MAIN
