@@ -321,7 +321,7 @@ def summarize(recs, footprint):
             "cfg", "kills", "killed", "loop_ms", "ms_per_kill", "expected", "delivered",
             "k_victim", "k_queued", "k_done", "events", "seq_missing", "seq_dup",
             "lost_records", "lost_count", "kernel_dropped", "kernel_victims",
-            "hwm_kb", "rss_kb", "rmem_default", "rmem_max", "enobufs",
+            "hwm_kb", "rss_kb", "cpu_ms", "wakeups", "rmem_default", "rmem_max", "enobufs",
             "lat_max_us", "lat_avg_us", "listener_signal", "listener_exit")})
     S["storm"] = st
     sess = next((s for s in st["session"] if s["cfg"] == "oomctl"), None) or \
@@ -1015,7 +1015,10 @@ def md(S, host, made, recs):
           f"seq missing {s['seq_missing']}, duplicates {s['seq_dup']}; the listener's own lost records "
           f"{s['lost_records']} (count {s['lost_count']}); kernel `events-dropped` "
           f"+{s['kernel_dropped']}, kernel victims +{s['kernel_victims']}; listener VmHWM "
-          f"{s['hwm_kb']} kB; socket buffers: net.core.rmem_default {s['rmem_default']}, "
+          f"{s['hwm_kb']} kB"
+          + (f", CPU time {s['cpu_ms']} ms ({s['cpu_ms'] * 1000 / max(s['events'] or 1, 1):.0f} µs per event "
+             f"received), {s['wakeups']} wakeups" if s.get("cpu_ms") is not None else "")
+          + f"; socket buffers: net.core.rmem_default {s['rmem_default']}, "
           f"rmem_max {s['rmem_max']}"
           + (f"; ENOBUFS {s['enobufs']}, delivery latency avg {s['lat_avg_us']} µs, max {s['lat_max_us']} µs"
              if s.get("enobufs") is not None else "") + ".")

@@ -69,7 +69,11 @@ static int on_event(struct event *ev, void *data)
 				return -EIO;
 			m->overrun = false;
 		}
-		/* One behind the other can arrive out of order: not a loss */
+		/*
+		 * The kernel queues events in seq order, so a smaller seq
+		 * than expected is no loss (older kernels of the series
+		 * could reorder): never move the expectation backwards.
+		 */
 		if (!m->have_seq || ev->seq >= m->next_seq)
 			m->next_seq = ev->seq + 1;
 		m->have_seq = true;

@@ -62,6 +62,7 @@ int pin_reaper(int cpu);
 int set_oom_score_adj(pid_t pid, int adj);
 /* VmHWM / VmRSS of @pid in kB, -1 if unreadable */
 long proc_status_kb(pid_t pid, const char *key);
+long proc_cpu_ms(pid_t pid);
 /* wait for a child, retrying on EINTR; returns the status */
 int reap_child(pid_t pid);
 /*

@@ -105,6 +105,7 @@ struct listener {
 	char out[64];
 	int warmup;		/* kills made to see it ready */
 	long hwm_kb, rss_kb;
+	long cpu_ms, wakeups;	/* its CPU time and voluntary switches */
 };
 
 static bool file_has(const char *path, const char *needle)
@@ -166,6 +167,8 @@ static int listener_stop(struct listener *l)
 
 	l->hwm_kb = proc_status_kb(l->pid, "VmHWM");
 	l->rss_kb = proc_status_kb(l->pid, "VmRSS");
+	l->cpu_ms = proc_cpu_ms(l->pid);
+	l->wakeups = proc_status_kb(l->pid, "voluntary_ctxt_switches");
 	kill(l->pid, SIGINT);
 	for (int i = 0; i < 50; i++) {
 		if (waitpid(l->pid, &status, WNOHANG) == l->pid)
@@ -321,6 +324,8 @@ static void delivery_rec(struct rec *r, const struct listener *l,
 		rec_int(r, "listener_exit", WEXITSTATUS(status));
 	rec_int(r, "hwm_kb", l->hwm_kb);
 	rec_int(r, "rss_kb", l->rss_kb);
+	rec_int(r, "cpu_ms", l->cpu_ms);
+	rec_int(r, "wakeups", l->wakeups);
 	if (!strcmp(l->kind, "nlmon")) {
 		rec_int(r, "enobufs", d->enobufs);
 		rec_int(r, "lat_max_us", d->lat_max_us);

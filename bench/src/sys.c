@@ -103,6 +103,24 @@ long proc_status_kb(pid_t pid, const char *key)
 	return val;
 }
 
+/* utime + stime of @pid from /proc/PID/stat, in ms; -1 if unreadable */
+long proc_cpu_ms(pid_t pid)
+{
+	unsigned long long ut, st;
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (file_read(path, buf, sizeof(buf)))
+		return -1;
+	/* comm may hold spaces: the fields we want follow its ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return -1;
+	return (long)((ut + st) * 1000 / sysconf(_SC_CLK_TCK));
+}
+
 int reap_child(pid_t pid)
 {
 	int status = 0;
