@@ -29,6 +29,8 @@ if [ "${BENCH_REPORT_ONLY:-0}" = 1 ]; then
 	exit 0
 fi
 
+# Like make check and make demo: a fresh machine needs nothing done by hand.
+scripts/deps.sh
 command -v python3 >/dev/null || { log "python3 is needed on the host for the report"; exit 1; }
 command -v gnuplot >/dev/null || log "no gnuplot: the report will have no plots (scripts/deps.sh installs gnuplot-nox)"
 
