@@ -17,7 +17,7 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo demo-boot tree export kernel guest guest-build initramfs vm shell bench install clean
+.PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench install clean
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -28,6 +28,8 @@ help:
 	@echo 'make guest      build the binaries the VM runs into build/guest/'
 	@echo 'make initramfs  pack build/initramfs.cpio.gz (busybox + build/guest)'
 	@echo 'make vm         guest + initramfs + boot in check mode (no kernel rebuild)'
+	@echo 'make kernel-debug  the VM kernel with lockdep and atomic-sleep checks (build/kobj-debug)'
+	@echo 'make vm-debug   make vm on that kernel: a lockdep report fails the test that caused it'
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
 	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
@@ -70,6 +72,16 @@ initramfs:
 
 vm:
 	@scripts/check.sh guest initramfs vm
+
+# The same kernel plus kernel/debug.config, in its own object dir (a cold
+# build the first time, ~15 min on 2 cores): not part of make check.
+DEBUG_KOBJ := $(CURDIR)/build/kobj-debug
+kernel-debug:
+	@[ -f build/linux/Makefile ] || scripts/prepare-tree.sh
+	KOBJ=$(DEBUG_KOBJ) EXTRA_FRAGMENT=kernel/debug.config scripts/build-kernel.sh
+
+vm-debug:
+	@KERNEL=$(DEBUG_KOBJ)/arch/x86/boot/bzImage scripts/check.sh guest initramfs vm
 
 # Not under one lock: an interactive session would block everybody's checks.
 shell:

@@ -109,7 +109,10 @@ stage_vm() {
 	[ -n "${broken[kernel]:-}" ] && why="kernel build failed"
 	[ -n "${broken[initramfs]:-}" ] && why="initramfs build failed"
 	if [ -n "$why" ]; then skip "vm: boot and run /tests" "$why"; return; fi
-	if [ ! -f build/kobj/arch/x86/boot/bzImage ]; then notok "vm: no bzImage to boot (make kernel)"; return; fi
+	if [ ! -f "${KERNEL:-build/kobj/arch/x86/boot/bzImage}" ]; then
+		notok "vm: no bzImage to boot at ${KERNEL:-build/kobj/arch/x86/boot/bzImage} (make kernel)"
+		return
+	fi
 	if [ ! -f build/initramfs.cpio.gz ]; then notok "vm: no initramfs to boot (make initramfs)"; return; fi
 	tap_stage vm scripts/run-vm.sh check || true
 }

@@ -247,7 +247,8 @@ int trace_field_ull(const struct trace_event *ev, const char *key,
 	if (!trace_field(ev, key, buf, sizeof(buf)))
 		return ENOENT;
 	errno = 0;
-	*val = strtoull(buf, &end, 10);
+	/* Base 0: events print PFNs and flags as 0x... */
+	*val = strtoull(buf, &end, 0);
 	if (errno || end == buf)
 		return EINVAL;
 	return 0;

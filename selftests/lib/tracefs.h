@@ -37,7 +37,8 @@ int trace_parse_line(const char *line, struct trace_event *ev);
 /* The value of "key=value" in ev->fields; false when absent. */
 bool trace_field(const struct trace_event *ev, const char *key,
 		 char *val, size_t size);
-/* Numeric value of a field (units such as "kB" after the digits are ok). */
+/* Numeric value of a field, decimal or 0x hex (units such as "kB" after
+ * the digits are ok). */
 int trace_field_ull(const struct trace_event *ev, const char *key,
 		    unsigned long long *val);
 /* Fired in hard/soft interrupt (e.g. timer) context, per the flags column. */
