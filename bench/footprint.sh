@@ -25,8 +25,11 @@ export CCACHE_BASEDIR=$top
 
 # build_objs NAME SRC-SETUP-FUNCTION NETLINK(y|n)
 build_objs() {
-	local name=$1 setup=$2 nl=$3 src=$fp/src-$1 obj=$fp/obj-$1
-	if [ -f "$obj/.done" ]; then return 0; fi
+	local name=$1 setup=$2 nl=$3 src=$fp/src-$1 obj=$fp/obj-$1 stamp
+	# Reused while what they were built from is the same
+	stamp=$(git -C build/linux rev-parse --short oomctl-base)
+	[ "$setup" = setup_patched ] && stamp+=" + kernel/series of $(git log -1 --format=%h -- kernel/)"
+	if [ "$(cat "$obj/.done" 2>/dev/null)" = "$stamp" ]; then return 0; fi
 	log "building $name objects (out of tree, $obj)"
 	rm -rf "$src" "$obj"
 	git -C build/linux worktree prune
@@ -48,11 +51,7 @@ build_objs() {
 		want+=("$o")
 	done
 	"${mk[@]}" "${want[@]}" >/dev/null
-	if [ "$setup" = setup_patched ]; then
-		echo "$(git -C "$src" rev-parse --short HEAD) + kernel/series of $(git log -1 --format=%h -- kernel/)" > "$obj/.done"
-	else
-		git -C "$src" rev-parse --short HEAD > "$obj/.done"
-	fi
+	echo "$stamp" > "$obj/.done"
 	git -C build/linux worktree remove --force "$top/$src"
 }
 setup_base() { :; }
