@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,11 +153,8 @@ void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order)
  * 2.0 = two full CPUs, 1.0 = one CPU's worth (taking turns, or both slowed
  * down by half), below 1 = less than one.
  */
-#include <pthread.h>
-#include <stdatomic.h>
-
 static long probe_iters;
-static atomic_int probe_go;
+static atomic_int probe_ready, probe_go;
 
 struct spin {
 	int cpu;
@@ -174,6 +174,7 @@ static void *spin_main(void *arg)
 	int64_t t0;
 
 	pin_self(s->cpu);
+	atomic_fetch_add(&probe_ready, 1);
 	while (!atomic_load(&probe_go))
 		;
 	t0 = mono_us();
@@ -186,24 +187,23 @@ static int64_t run_spins(int ncpu, const int *cpus, long iters)
 {
 	pthread_t th[2];
 	struct spin s[2];
-	int64_t t0;
 
+	atomic_store(&probe_ready, 0);
 	atomic_store(&probe_go, 0);
 	for (int i = 0; i < ncpu; i++) {
 		s[i] = (struct spin){ .cpu = cpus[i], .iters = iters };
 		pthread_create(&th[i], NULL, spin_main, &s[i]);
 	}
-	usleep(1000);	/* both threads spinning on the start flag */
-	t0 = mono_us();
+	/* Start together: every thread is pinned and spinning on the flag */
+	while (atomic_load(&probe_ready) < ncpu)
+		;
 	atomic_store(&probe_go, 1);
 	for (int i = 0; i < ncpu; i++)
 		pthread_join(th[i], NULL);
-	(void)t0;
 	return ncpu == 1 ? s[0].us : (s[0].us > s[1].us ? s[0].us : s[1].us);
 }
 
 /* jiffies, through times(2): USER_HZ ticks derived from jiffies_64 */
-#include <sys/times.h>
 
 int64_t jiffies_ms(void)
 {

@@ -36,11 +36,6 @@
 #define HOLD_BYTES	(24UL << 20)	/* frozen victims hold this much */
 #define MAX_ATTEMPTS	10		/* MAX_OOM_REAP_RETRIES */
 
-static uint64_t seq_of(const struct oom_ntf *n)
-{
-	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_SEQ] : n->v[OOM_A_EVENT_SEQ];
-}
-
 static uint64_t ts_of(const struct oom_ntf *n)
 {
 	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_TIMESTAMP_NS] :
@@ -81,7 +76,7 @@ static void unexpected(struct kill_obs *o, const char *fmt, const struct oom_ntf
 		snprintf(o->unexpected_why, sizeof(o->unexpected_why), "%s %s (pid %llu, seq %llu)",
 			 fmt, oomnl_cmd_name(n->cmd),
 			 (unsigned long long)(n->cmd == OOM_CMD_POLICY_NTF ? 0 : n->v[OOM_A_EVENT_PID]),
-			 (unsigned long long)seq_of(n));
+			 (unsigned long long)ntf_seq(n));
 }
 
 /* Collect notifications until @pid's reap-done (or @src's for mrelease). */
@@ -100,11 +95,11 @@ static void collect_kill(struct oomnl *sub, pid_t pid, uint64_t seq0,
 					sizeof(o->err_why));
 		if (o->err)
 			return;
-		if (seq_of(&n) != prev + 1 && !o->gaps++)
+		if (ntf_seq(&n) != prev + 1 && !o->gaps++)
 			snprintf(o->gap_why, sizeof(o->gap_why), "%s has seq %llu after %llu",
-				 oomnl_cmd_name(n.cmd), (unsigned long long)seq_of(&n),
+				 oomnl_cmd_name(n.cmd), (unsigned long long)ntf_seq(&n),
 				 (unsigned long long)prev);
-		prev = seq_of(&n);
+		prev = ntf_seq(&n);
 		if (n.nbad && !o->nbad++)
 			snprintf(o->bad, sizeof(o->bad), "%s", n.bad);
 		if (n.cmd == OOM_CMD_POLICY_NTF || n.v[OOM_A_EVENT_PID] != (uint64_t)pid) {
@@ -231,7 +226,7 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	ASSERT_EQ(0, err) TH_LOG("policy-ntf: %s", self->why);
 	ASSERT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
 	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
-	seq0 = seq_of(&n);
+	seq0 = ntf_seq(&n);
 
 	t0 = oomnl_now_ns();
 	if (!variant->frozen) {
@@ -271,14 +266,14 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	EXPECT_EQ(0, o.unexpected) TH_LOG("%s", o.unexpected_why);
 	EXPECT_EQ(0, o.nbad) TH_LOG("not as the spec says: %s", o.bad);
 	EXPECT_EQ(0, o.gaps) TH_LOG("%s", o.gap_why);
-	EXPECT_EQ(seq0 + 1, seq_of(&o.victim));
-	EXPECT_EQ(seq0 + 2, seq_of(&o.queued));
-	EXPECT_EQ(seq0 + 3, seq_of(&o.done));
+	EXPECT_EQ(seq0 + 1, ntf_seq(&o.victim));
+	EXPECT_EQ(seq0 + 2, ntf_seq(&o.queued));
+	EXPECT_EQ(seq0 + 3, ntf_seq(&o.done));
 	/* Nothing more is queued after the reap, nor after the exit. */
 	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
 	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after reap-done: %s seq %llu pid %llu",
 					  err ? self->why : oomnl_cmd_name(n.cmd),
-					  (unsigned long long)seq_of(&n),
+					  (unsigned long long)ntf_seq(&n),
 					  (unsigned long long)n.v[OOM_A_EVENT_PID]);
 
 	/* victim-ntf: who was killed. */
@@ -552,7 +547,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
-	seq0 = seq_of(&n);
+	seq0 = ntf_seq(&n);
 
 	kill_and_mrelease(_metadata, self, &t0);
 
@@ -561,7 +556,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	ASSERT_EQ(0, err) TH_LOG("%s", self->why);
 	EXPECT_EQ(OOM_CMD_REAP_DONE_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
 	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
-	EXPECT_EQ(seq0 + 1, seq_of(&n));
+	EXPECT_EQ(seq0 + 1, ntf_seq(&n));
 	EXPECT_EQ((uint64_t)self->pid, n.v[OOM_A_EVENT_PID]);
 	EXPECT_EQ((uint64_t)OOM_REAP_SOURCE_PROCESS_MRELEASE, n.v[OOM_A_EVENT_SOURCE]);
 	EXPECT_EQ((uint64_t)OOM_REAP_ORDER_FORWARD, n.v[OOM_A_EVENT_REAP_ORDER]);

@@ -66,14 +66,9 @@ struct tally {
 	char first[160];
 };
 
-static uint64_t seq_of(const struct oom_ntf *n)
-{
-	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_SEQ] : n->v[OOM_A_EVENT_SEQ];
-}
-
 static void tally_add(struct tally *t, const struct oom_ntf *n)
 {
-	uint64_t seq = seq_of(n);
+	uint64_t seq = ntf_seq(n);
 
 	if (t->total && seq != t->prev + 1 && !t->misordered++)
 		snprintf(t->first, sizeof(t->first),
