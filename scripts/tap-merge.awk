@@ -13,14 +13,19 @@
 # Checks the raw streams cannot express themselves: a plan that does not match
 # the number of results, a binary that crashed/exited non-zero without saying
 # "not ok", a timeout, a section that never ended (the VM died), and a stage
-# command that failed without reporting any failure (rc=).
-# state: "count passed failed" is written there at the end.
+# command that failed without reporting any failure (rc=).  Our own binaries
+# must say what they did: one that reports no result (no output, an empty
+# plan "1..0" without "# SKIP why", exit 4 without a SKIP line) or results
+# without a plan fails.
+# A result with a "# SKIP" directive counts as skipped, not as passed.
+# state: "count passed failed skipped" is written there at the end.
 
 function result(ok, desc,    d) {
 	n++
 	d = desc
 	if (ok) {
-		passed++
+		if (d ~ /#[ \t]*[Ss][Kk][Ii][Pp]/) skipped++
+		else passed++
 		print "ok " n " - " stage ": " d
 	} else {
 		failed++
@@ -32,7 +37,12 @@ function prefix() { return sec != "" ? sec ": " : "" }
 # binary died, which its own failure line says; no second failure for that.
 function end_stream(quiet) {
 	if (plan != "" && plan == 0 && s_results == 0) {
-		result(1, prefix() "skipped # SKIP" plan_why)
+		if (plan_why ~ /[^ \t]/)
+			result(1, prefix() "skipped # SKIP" plan_why)
+		else {
+			result(0, prefix() "empty plan (1..0) without a SKIP reason")
+			sec_fail++
+		}
 		sec_results++
 	} else if (plan != "" && plan != s_results && !quiet)
 		result(0, prefix() "planned " plan " tests, reported " s_results)
@@ -40,19 +50,24 @@ function end_stream(quiet) {
 }
 function end_section(rc, timeout, limit,    sig) {
 	end_stream(timeout == 1 || rc > 128)
+	if (sec_results > 0 && !sec_planned && (rc == 0 || rc == 4) && timeout != 1) {
+		result(0, sec ": no plan (1..N) for its " sec_results " result(s)")
+		sec_fail++
+	}
 	if (timeout == 1)
 		result(0, sec ": timed out after " limit ", killed")
 	else if (rc > 128) {
 		sig = rc - 128
 		result(0, sec ": killed by signal " sig (sig == 9 ? " (SIGKILL)" : sig == 11 ? " (SIGSEGV)" : sig == 6 ? " (SIGABRT)" : ""))
-	} else if (rc == 4 && sec_fail == 0) {	# KSFT_SKIP
-		if (sec_results == 0) result(1, sec " # SKIP exit status 4 (KSFT_SKIP)")
+	} else if (rc == 4 && sec_fail == 0) {	# KSFT_SKIP: the output says why
+		if (sec_results == 0)
+			result(0, sec ": exit status 4 (KSFT_SKIP) without a SKIP line saying why")
 	}
 	else if (rc != 0 && sec_fail == 0)
 		result(0, sec ": exited with status " rc)
 	else if (rc == 0 && sec_results == 0)
-		result(1, sec)
-	sec = ""; sec_results = 0; sec_fail = 0
+		result(0, sec ": reported no results (no TAP, exit status 0)")
+	sec = ""; sec_results = 0; sec_fail = 0; sec_planned = 0
 }
 function field(line, key,    m) {
 	if (match(line, " " key "=[^ ]*")) {
@@ -62,7 +77,7 @@ function field(line, key,    m) {
 	return ""
 }
 
-BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
+BEGIN { n = start + 0; passed = 0; failed = 0; skipped = 0; sec = ""; plan = ""; sec_planned = 0 }
 
 { sub(/\r+$/, "") }
 
@@ -75,17 +90,16 @@ BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
 	if (sec != "") {	# previous binary never ended: cannot happen unless the guest broke
 		end_stream()
 		result(0, sec ": no OOMCTL-TEST-END marker")
-		sec = ""; sec_results = 0; sec_fail = 0
 	}
 	end_stream()
-	sec = $2; sec_results = 0; sec_fail = 0
+	sec = $2; sec_results = 0; sec_fail = 0; sec_planned = 0
 	next
 }
 /^OOMCTL-ABORT/ {	# run-vm.sh: the VM stopped; what follows is about the VM
 	if (sec != "") {
 		end_stream(1)
 		result(0, sec ": did not finish (the VM stopped)")
-		sec = ""; sec_results = 0; sec_fail = 0
+		sec = ""; sec_results = 0; sec_fail = 0; sec_planned = 0
 	}
 	next
 }
@@ -93,6 +107,7 @@ BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
 /^TAP version/ { end_stream(); next }
 /^[0-9]+\.\.[0-9]+/ {
 	plan = substr($0, index($0, "..") + 2) + 0
+	sec_planned = 1
 	if (match($0, /#[ \t]*[Ss][Kk][Ii][Pp]/)) plan_why = substr($0, RSTART + RLENGTH)
 	next
 }
@@ -105,6 +120,12 @@ BEGIN { n = start + 0; passed = 0; failed = 0; sec = ""; plan = "" }
 	if (line == "" || line ~ /^#/) line = "test " (s_results + 1) (line == "" ? "" : " " line)
 	# A "not ok ... # TODO" is an expected failure: not counted as failed.
 	if (!ok && line ~ /#[ \t]*[Tt][Oo][Dd][Oo]/) ok = 1
+	# A skip says why (a kernel option, a tool that is absent).
+	if (ok && line ~ /#[ \t]*[Ss][Kk][Ii][Pp][^ \t]*[ \t]*$/) {
+		ok = 0
+		sub(/[ \t]*#[ \t]*[Ss][Kk][Ii][Pp][^ \t]*[ \t]*$/, "", line)
+		line = line " (skipped without a reason)"
+	}
 	s_results++; sec_results++
 	if (!ok) sec_fail++
 	result(ok, prefix() line)
@@ -128,5 +149,7 @@ END {
 	end_stream()
 	if (rc != "" && rc + 0 != 0 && failed == 0)
 		result(0, "exited with status " rc)
-	if (state != "") print n, passed, failed > state
+	else if (n == start + 0)	# a stage that says nothing did not test anything
+		result(0, "reported no results")
+	if (state != "") print n, passed, failed, skipped > state
 }
