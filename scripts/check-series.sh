@@ -15,18 +15,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$top/build/linux
 wt=$top/build/series
 obj=$top/build/series-obj
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
+. "$top/scripts/tap.sh"
 log() { printf 'check-series: %s\n' "$*" >&2; }
 # checkpatch's SPDX check wants Debian's python3 (ply, git modules).
 export PATH=/usr/bin:$PATH
 cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
 export CCACHE_BASEDIR=$top
 
-echo "TAP version 13"
-[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { notok "build/linux exists"; echo "1..$n"; exit 1; }
+tap_header
+[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { tap_fail "build/linux exists"; tap_finish; }
 
 git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
 git -C "$tree" worktree prune
@@ -38,13 +35,13 @@ applied=1
 for p in "${patches[@]}"; do
 	gitw am -q --keep-cr "$top/kernel/$p" >&2 || { applied=0; gitw am --abort >/dev/null 2>&1; break; }
 done
-check "${#patches[@]} patches apply with git am to oomctl-base" [ $applied = 1 ]
-[ $applied = 1 ] || { echo "1..$n"; exit 1; }
+tap_check "${#patches[@]} patches apply with git am to oomctl-base" [ $applied = 1 ]
+[ $applied = 1 ] || tap_finish
 
 for p in "${patches[@]}"; do
 	out=$(cd "$wt" && ./scripts/checkpatch.pl --strict --terse "$top/kernel/$p" 2>&1 |
 	      grep -E ': (ERROR|WARNING|CHECK):')
-	check "checkpatch --strict clean: $p" [ -z "$out" ]
+	tap_check "checkpatch --strict clean: $p" [ -z "$out" ]
 	[ -z "$out" ] || sed 's/^/#   /' <<<"$out"
 done
 
@@ -90,7 +87,7 @@ for c in $(gitw rev-list --reverse oomctl-base.."$head"); do
 	log "$checker patch $i"
 	w=$(warnings)
 	new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
-	check "patch $i compiles the ${#cfiles[@]} touched files with $checker, no new warnings" [ -z "$new" ]
+	tap_check "patch $i compiles the ${#cfiles[@]} touched files with $checker, no new warnings" [ -z "$new" ]
 	[ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
 done
 # The family is optional: with CONFIG_OOM_NETLINK=n the rest must build alone.
@@ -106,22 +103,30 @@ w=$(mk tinyconfig >/dev/null 2>&1
 	sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/; s/:[0-9]+ / /' | sort -u)
 new=$(comm -13 <(echo "$base_warn") <(echo "$w"))
 off=$(grep -c '^CONFIG_OOM_NETLINK=y' "$obj/.config")
-check "with CONFIG_OOM_NETLINK=n the other touched files compile with $checker, no new warnings" test -z "$new" -a "$off" = 0
+tap_check "with CONFIG_OOM_NETLINK=n the other touched files compile with $checker, no new warnings" test -z "$new" -a "$off" = 0
 [ -z "$new" ] || sed 's/^/#   /' <<<"$new" | head -20
 if [ $sparse_ok = 0 ]; then
-	n=$((n + 1))
-	echo "ok $n - sparse (C=2) on every patch # SKIP sparse $(sparse --version 2>/dev/null || echo missing) fails Linux 7.3's scripts/checker-valid.sh (no __typeof_unqual__)"
+	tap_skip "sparse (C=2) on every patch" \
+		"sparse $(sparse --version 2>/dev/null || echo missing) fails Linux 7.3's scripts/checker-valid.sh (no __typeof_unqual__)"
 fi
 
 # The spec and everything generated from it, checked on the series as
 # applied here (selftests/netlink/check-spec.sh; its results join this stream).
+spec_results=0
 while IFS= read -r line; do
 	case $line in
-	"ok "*)		n=$((n + 1)); d=${line#ok * - }; echo "ok $n - ${d#spec: }" ;;
-	"not ok "*)	n=$((n + 1)); fails=$((fails + 1)); d=${line#not ok * - }; echo "not ok $n - ${d#spec: }" ;;
-	"#"*)		echo "$line" ;;
+	"ok "*" # SKIP "*) d=${line#ok * - }; d=${d#spec: }; tap_skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+	"ok "*)		d=${line#ok * - }; tap_ok "${d#spec: }" ;;
+	"not ok "*)	d=${line#not ok * - }; tap_fail "${d#spec: }" ;;
+	"1..0 # SKIP "*) tap_skip "spec checks (check-spec.sh)" "${line#1..0 # SKIP }" ;;
+	"# Totals: "*)	continue ;;	# check-spec's own; ours comes at the end
+	"#"*)		echo "$line"; continue ;;
+	*)		continue ;;
 	esac
-done < <(KSRC="$wt" "$top/selftests/netlink/check-spec.sh" 2>&1 || echo "not ok 0 - check-spec.sh exited $?")
+	spec_results=$((spec_results + 1))
+done < <(KSRC="$wt" "$top/selftests/netlink/check-spec.sh" 2>&1 ||
+	 { rc=$?; [ $rc = 4 ] || echo "not ok 0 - check-spec.sh exited $rc"; })	# 4: skipped all
+[ $spec_results -gt 0 ] || tap_fail "check-spec.sh reported no results"
 
 gen=tools/net/ynl/pyynl/ynl_gen_c.py
 spec=Documentation/netlink/specs/oom.yaml
@@ -150,8 +155,7 @@ for y in "$wt"/Documentation/netlink/specs/*.yaml; do
 		fi
 	done
 done
-check "patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]
+tap_check "patched ynl-gen emits the same code as before for all $nfam other genetlink families" [ $same = 1 ]
 
 git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1
-echo "1..$n"
-[ $fails = 0 ]
+tap_finish

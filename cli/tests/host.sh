@@ -8,18 +8,15 @@ cd "$(dirname "$0")/.." || exit 1
 oomctl=$(realpath "$1")
 unit=$(realpath "$2")
 top=$(realpath ..)
-n=0 failed=0
+. "$top/scripts/tap.sh"
 tmp=$(mktemp -d /tmp/oomctl-host.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "TAP version 13"
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+tap_header
 t() {	# description, then a command that must succeed
 	local what=$1; shift
-	if "$@" >"$tmp/t.out" 2>&1; then pass "$what"; else
-		fail "$what"
+	if "$@" >"$tmp/t.out" 2>&1; then tap_ok "$what"; else
+		tap_fail "$what"
 		sed 's/^/#   /' "$tmp/t.out" | head -n 15
 	fi
 }
@@ -28,8 +25,8 @@ run() { rc=0; "$oomctl" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?; }
 rc_is() {	# expected-status description oomctl-args...
 	local want=$1 what=$2; shift 2
 	run "$@"
-	if [ "$rc" = "$want" ]; then pass "$what: exit $want"; else
-		fail "$what: exit $rc, expected $want"
+	if [ "$rc" = "$want" ]; then tap_ok "$what: exit $want"; else
+		tap_fail "$what: exit $rc, expected $want"
 		sed 's/^/#   /' "$tmp/err" | head -n 5
 	fi
 }
@@ -54,17 +51,17 @@ have_vg=0
 command -v valgrind >/dev/null && have_vg=1
 if [ $have_vg = 1 ]; then
 	rc=0; vg "$unit" >"$tmp/vg.out" 2>"$tmp/vg.err" || rc=$?
-	if [ $rc = 0 ]; then pass "valgrind: unit tests run clean (no errors, no leaks)"
-	else fail "valgrind: unit tests (exit $rc)"; sed 's/^/#   /' "$tmp/vg.err" | head -n 20; fi
+	if [ $rc = 0 ]; then tap_ok "valgrind: unit tests run clean (no errors, no leaks)"
+	else tap_fail "valgrind: unit tests (exit $rc)"; sed 's/^/#   /' "$tmp/vg.err" | head -n 20; fi
 else
-	skip "valgrind: unit tests" "valgrind is not installed"
+	tap_skip "valgrind: unit tests" "valgrind is not installed"
 fi
 
 # --- the binary ---------------------------------------------------------------
 strip -o "$tmp/stripped" "$oomctl"
 size=$(stat -c %s "$tmp/stripped")
-if [ "$size" -le 102400 ]; then pass "size: $size bytes stripped (at most 100 KiB)"
-else fail "size: $size bytes stripped, more than 100 KiB"; fi
+if [ "$size" -le 102400 ]; then tap_ok "size: $size bytes stripped (at most 100 KiB)"
+else tap_fail "size: $size bytes stripped, more than 100 KiB"; fi
 t "linked against libmnl" sh -c "ldd '$oomctl' | grep -q libmnl"
 
 rc_is 0 "--help" --help
@@ -74,13 +71,13 @@ for w in $(echo "$lists" | awk '$1 == "commands" || $1 == "settings" || $1 ~ /op
 	case $w in -?) continue ;; esac
 	grep -qE -- "(^|[ ,])$w([ ,=]|$)" "$tmp/out" || missing="$missing $w"
 done
-if [ -z "$missing" ]; then pass "--help names every command, setting and option of the tables"
-else fail "--help lacks:$missing"; fi
+if [ -z "$missing" ]; then tap_ok "--help names every command, setting and option of the tables"
+else tap_fail "--help lacks:$missing"; fi
 for s in on off forward reverse 'MS|DURATION'; do has "$tmp/out" "$s" || missing="$missing $s"; done
-if [ -z "$missing" ]; then pass "--help shows the setting values"; else fail "--help lacks:$missing"; fi
+if [ -z "$missing" ]; then tap_ok "--help shows the setting values"; else tap_fail "--help lacks:$missing"; fi
 t "--help documents exit codes 0-5" sh -c "grep -q 'Exit status: 0 ok, 1 failed, 2 usage' '$tmp/out' && grep -q '5 apply --check' '$tmp/out'"
 rc_is 0 "-V" -V
-has "$tmp/out" "oomctl " && pass "-V prints the version" || fail "-V prints the version"
+has "$tmp/out" "oomctl " && tap_ok "-V prints the version" || tap_fail "-V prints the version"
 
 # --- usage errors: exit 2, before any kernel contact ---------------------------
 rc_is 2 "unknown command" frobnicate
@@ -94,7 +91,7 @@ rc_is 2 "set a setting twice" set delay 1 delay 2
 rc_is 2 "set frozen-bypass maybe" set frozen-bypass maybe
 rc_is 2 "set order up" set order up
 has "$tmp/err" "order: bad value 'up' (expected forward|reverse)" &&
-	pass "usage error names the setting and its values" || fail "usage error message: $(cat "$tmp/err")"
+	tap_ok "usage error names the setting and its values" || tap_fail "usage error message: $(cat "$tmp/err")"
 rc_is 2 "show with an argument" show extra
 rc_is 2 "a monitor option on show" show --count 1
 rc_is 2 "monitor --count 0" monitor --count 0
@@ -109,8 +106,8 @@ printf 'delay = 250ms\nfrozen-bypass = on\norder = reverse\n' >"$tmp/good.conf"
 printf '# fleet\ndelay = 250ms\ncolour = red\norder\n' >"$tmp/bad.conf"
 rc_is 2 "apply a bad file" apply "$tmp/bad.conf"
 if has "$tmp/err" "bad.conf:3: unknown key 'colour'" && has "$tmp/err" "bad.conf:4: expected KEY = VALUE"; then
-	pass "apply: every error, by file:line"
-else fail "apply errors: $(cat "$tmp/err")"; fi
+	tap_ok "apply: every error, by file:line"
+else tap_fail "apply errors: $(cat "$tmp/err")"; fi
 rc_is 1 "apply a missing file" apply "$tmp/none.conf"
 head -c 3000 /dev/urandom >"$tmp/junk.conf"
 rc_is 2 "apply binary junk" apply "$tmp/junk.conf"
@@ -124,16 +121,16 @@ if [ "$rc" = 3 ]; then
 	maj=${release%%.*} rest=${release#*.} min=${rest%%[!0-9]*}
 	order=forward
 	{ [ "$maj" -gt 6 ] || { [ "$maj" = 6 ] && [ "$min" -ge 18 ]; }; } && order=reverse
-	pass "stock kernel $release: show exits 3"
+	tap_ok "stock kernel $release: show exits 3"
 	if has "$tmp/err" "has no \"oom\" generic netlink family" && has "$tmp/err" "CONFIG_OOM_NETLINK"; then
-		pass "show: says what is missing and what is needed"
-	else fail "show message: $(cat "$tmp/err")"; fi
+		tap_ok "show: says what is missing and what is needed"
+	else tap_fail "show message: $(cat "$tmp/err")"; fi
 	if [ -f /proc/sys/vm/oom_reap_delay_ms ]; then
-		skip "show: the built-in policy" "this kernel has the oom_reap sysctls"
+		tap_skip "show: the built-in policy" "this kernel has the oom_reap sysctls"
 	elif grep -q '^delay  *2000 ms$' "$tmp/out" && grep -q '^frozen-bypass  *off$' "$tmp/out" &&
 	     grep -q "^order  *$order\$" "$tmp/out"; then
-		pass "show: the built-in policy of $release (2000 ms, off, $order)"
-	else fail "show output: $(cat "$tmp/out")"; fi
+		tap_ok "show: the built-in policy of $release (2000 ms, off, $order)"
+	else tap_fail "show output: $(cat "$tmp/out")"; fi
 	run -j show
 	if [ $have_python = 1 ] && python3 -c '
 import json, sys
@@ -141,31 +138,31 @@ d = json.load(open(sys.argv[1]))
 assert d["delay_ms"] == 2000 and d["frozen_bypass"] is False and d["source"] == "built-in", d
 assert d["order"] == sys.argv[2], d
 ' "$tmp/out" "$order" && [ "$rc" = 3 ]; then
-		pass "show -j: JSON with numbers and booleans, exit 3"
-	else fail "show -j ($rc): $(cat "$tmp/out")"; fi
+		tap_ok "show -j: JSON with numbers and booleans, exit 3"
+	else tap_fail "show -j ($rc): $(cat "$tmp/out")"; fi
 	rc_is 3 "set on a stock kernel" set delay 250
 	rc_is 3 "reset on a stock kernel" reset
 	rc_is 3 "stats on a stock kernel" stats
-	has "$tmp/err" "/proc/vmstat" && pass "stats: points at oom_kill in /proc/vmstat" || fail "stats message"
+	has "$tmp/err" "/proc/vmstat" && tap_ok "stats: points at oom_kill in /proc/vmstat" || tap_fail "stats message"
 	rc_is 3 "apply a good file on a stock kernel" apply "$tmp/good.conf"
 	rc_is 3 "apply --check on a stock kernel" apply --check "$tmp/good.conf"
 	rc=0; "$oomctl" apply - <"$tmp/good.conf" >/dev/null 2>&1 || rc=$?
-	[ $rc = 3 ] && pass "apply - reads stdin: exit 3" || fail "apply - : exit $rc"
+	[ $rc = 3 ] && tap_ok "apply - reads stdin: exit 3" || tap_fail "apply - : exit $rc"
 else
-	skip "stock kernel checks" "this kernel has the oom family (show exited $rc)"
+	tap_skip "stock kernel checks" "this kernel has the oom family (show exited $rc)"
 fi
 
 # --- monitor: real tracefs, if this host has it mounted -----------------------
 if [ -r /sys/kernel/tracing/events/oom/mark_victim/enable ] && [ -w /sys/kernel/tracing/instances ]; then
 	rc_is 0 "monitor --tracefs --timeout 1s on this host's tracefs" monitor --tracefs --timeout 1s
 	[ -n "$(find /sys/kernel/tracing/instances -maxdepth 1 -name 'oomctl.*')" ] &&
-		fail "monitor left its tracefs instance behind" || pass "monitor removed its tracefs instance"
+		tap_fail "monitor left its tracefs instance behind" || tap_ok "monitor removed its tracefs instance"
 else
-	skip "monitor on this host's tracefs" "tracefs is not mounted or not writable here"
+	tap_skip "monitor on this host's tracefs" "tracefs is not mounted or not writable here"
 	if [ "$(cd /sys/kernel/tracing 2>/dev/null && ls)" = "" ]; then
 		rc_is 3 "monitor without the family or tracefs" monitor --timeout 1s
-		has "$tmp/err" "tracefs is not mounted" && pass "monitor says tracefs is not mounted" ||
-			fail "monitor message: $(cat "$tmp/err")"
+		has "$tmp/err" "tracefs is not mounted" && tap_ok "monitor says tracefs is not mounted" ||
+			tap_fail "monitor message: $(cat "$tmp/err")"
 	fi
 fi
 
@@ -187,8 +184,8 @@ EOF
 cp "$tmp/pipe.txt" "$fake/trace_pipe"
 export OOMCTL_TRACEFS=$fake
 run -j monitor
-if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 5 ]; then pass "monitor -j (fake tracefs): 5 records, exit 0"
-else fail "monitor -j: exit $rc, $(wc -l <"$tmp/out") lines: $(cat "$tmp/err")"; fi
+if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 5 ]; then tap_ok "monitor -j (fake tracefs): 5 records, exit 0"
+else tap_fail "monitor -j: exit $rc, $(wc -l <"$tmp/out") lines: $(cat "$tmp/err")"; fi
 if [ $have_python = 1 ]; then
 	t "monitor -j: every line is one JSON object" json_lines "$tmp/out"
 	t "monitor -j: types, numbers, ISO time, lost count" python3 -c '
@@ -202,27 +199,27 @@ assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", v["time"]), v["ti
 assert ev[2]["count"] == 3 and ev[2]["reason"] == "trace-buffer", ev[2]
 ' "$tmp/out"
 else
-	skip "monitor -j: JSON checks" "no python3"
+	tap_skip "monitor -j: JSON checks" "no python3"
 fi
 cp "$tmp/pipe.txt" "$fake/trace_pipe"
 run monitor --count 2
 if [ "$rc" = 0 ] && has "$tmp/out" "monitoring OOM events (victim,reap,policy) via tracefs" &&
    [ "$(grep -c '^victim\|^reap-' "$tmp/out")" = 2 ]; then
-	pass "monitor --count 2: header, then two events, exit 0"
-else fail "monitor --count 2: exit $rc: $(cat "$tmp/out" "$tmp/err")"; fi
+	tap_ok "monitor --count 2: header, then two events, exit 0"
+else tap_fail "monitor --count 2: exit $rc: $(cat "$tmp/out" "$tmp/err")"; fi
 grep -q '^victim pid=95 comm=tail uid=0 oom_score_adj=0 anon_rss_kb=33000 .* total_vm_kb=70000' "$tmp/out" &&
-	pass "monitor: text line key=value" || fail "monitor text: $(cat "$tmp/out")"
+	tap_ok "monitor: text line key=value" || tap_fail "monitor text: $(cat "$tmp/out")"
 cp "$tmp/pipe.txt" "$fake/trace_pipe"
 run -n monitor --events victim --timestamp
 if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 2 ] &&
    grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z victim pid=95' "$tmp/out" &&
    grep -q ' lost 3 events (trace-buffer)$' "$tmp/out"; then
-	pass "monitor -n --events victim --timestamp: no header, victim and lost only, timed"
-else fail "monitor --events victim: $(cat "$tmp/out")"; fi
+	tap_ok "monitor -n --events victim --timestamp: no header, victim and lost only, timed"
+else tap_fail "monitor --events victim: $(cat "$tmp/out")"; fi
 cp "$tmp/pipe.txt" "$fake/trace_pipe"
 rc_is 1 "monitor --count 9 on 4 events: the file ends first" monitor --count 9
-if grep -q 1 "$fake"/events/oom/*/enable; then fail "monitor left oom events enabled"
-else pass "monitor put the event enable files back"; fi
+if grep -q 1 "$fake"/events/oom/*/enable; then tap_fail "monitor left oom events enabled"
+else tap_ok "monitor put the event enable files back"; fi
 
 # A pipe that stays open: events reach stdout as they come, SIGTERM ends it
 rm "$fake/trace_pipe"
@@ -233,17 +230,17 @@ mon=$!
 sleep 0.5
 head -n 1 "$tmp/pipe.txt" >&7
 for _ in $(seq 50); do [ -s "$tmp/live.out" ] && break; sleep 0.1; done
-if [ "$(wc -l <"$tmp/live.out")" = 1 ]; then pass "monitor -j: an event is written out at once (flushed)"
-else fail "monitor -j: nothing written within 5 s of the event"; fi
-grep -q 1 "$fake/events/oom/mark_victim/enable" && pass "monitor: event enabled while running" ||
-	fail "monitor: mark_victim not enabled while running"
+if [ "$(wc -l <"$tmp/live.out")" = 1 ]; then tap_ok "monitor -j: an event is written out at once (flushed)"
+else tap_fail "monitor -j: nothing written within 5 s of the event"; fi
+grep -q 1 "$fake/events/oom/mark_victim/enable" && tap_ok "monitor: event enabled while running" ||
+	tap_fail "monitor: mark_victim not enabled while running"
 kill -TERM $mon
 rc=0; wait $mon || rc=$?
-[ $rc = 0 ] && pass "monitor: SIGTERM ends it cleanly, exit 0" || fail "monitor after SIGTERM: exit $rc"
-grep -q 1 "$fake"/events/oom/*/enable && fail "monitor: events left enabled after SIGTERM" ||
-	pass "monitor: SIGTERM still puts the enable files back"
+[ $rc = 0 ] && tap_ok "monitor: SIGTERM ends it cleanly, exit 0" || tap_fail "monitor after SIGTERM: exit $rc"
+grep -q 1 "$fake"/events/oom/*/enable && tap_fail "monitor: events left enabled after SIGTERM" ||
+	tap_ok "monitor: SIGTERM still puts the enable files back"
 "$oomctl" monitor --timeout 300ms >/dev/null 2>&1; rc=$?
-[ $rc = 0 ] && pass "monitor --timeout 300ms: exit 0" || fail "monitor --timeout: exit $rc"
+[ $rc = 0 ] && tap_ok "monitor --timeout 300ms: exit 0" || tap_fail "monitor --timeout: exit $rc"
 exec 7>&-
 unset OOMCTL_TRACEFS
 
@@ -254,14 +251,14 @@ printf '#!/bin/sh\necho "systemd-oomctl $*"\nexit 7\n' >"$tmp/systemd/oomctl"
 chmod +x "$tmp/systemd/oomctl"
 rc=0; out=$(PATH="$tmp/ours:$tmp/systemd:/usr/bin:/bin" oomctl dump --no-pager 2>&1) || rc=$?
 if [ "$out" = "systemd-oomctl dump --no-pager" ] && [ $rc = 7 ]; then
-	pass "dump runs systemd's oomctl (next in PATH, not ourselves) with its arguments"
-else fail "dump: exit $rc, said: $out"; fi
+	tap_ok "dump runs systemd's oomctl (next in PATH, not ourselves) with its arguments"
+else tap_fail "dump: exit $rc, said: $out"; fi
 if [ -x /usr/bin/oomctl ]; then
-	skip "dump without systemd's oomctl" "/usr/bin/oomctl exists here"
+	tap_skip "dump without systemd's oomctl" "/usr/bin/oomctl exists here"
 else
 	rc=0; out=$(PATH="$tmp/ours" oomctl dump 2>&1) || rc=$?
 	[ $rc = 1 ] && [[ $out == *"systemd's oomctl(1), which is not installed"* ]] &&
-		pass "dump without systemd's oomctl: says so, exit 1" || fail "dump alone: exit $rc: $out"
+		tap_ok "dump without systemd's oomctl: says so, exit 1" || tap_fail "dump alone: exit $rc: $out"
 fi
 
 # --- valgrind: real invocations -------------------------------------------------
@@ -274,33 +271,33 @@ if [ $have_vg = 1 ]; then
 		rc=0
 		# shellcheck disable=SC2086
 		vg "$oomctl" $args >/dev/null 2>"$tmp/vg.err" || rc=$?
-		if [ $rc != 99 ] && ! grep -q '^==' "$tmp/vg.err"; then pass "valgrind: oomctl $args (exit $rc)"
-		else fail "valgrind: oomctl $args"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
+		if [ $rc != 99 ] && ! grep -q '^==' "$tmp/vg.err"; then tap_ok "valgrind: oomctl $args (exit $rc)"
+		else tap_fail "valgrind: oomctl $args"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
 	done
 	rc=0
 	OOMCTL_TRACEFS=$fake vg "$oomctl" -j monitor >/dev/null 2>"$tmp/vg.err" || rc=$?
-	if [ $rc = 0 ] && ! grep -q '^==' "$tmp/vg.err"; then pass "valgrind: oomctl -j monitor (fake tracefs)"
-	else fail "valgrind: oomctl -j monitor (exit $rc)"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
+	if [ $rc = 0 ] && ! grep -q '^==' "$tmp/vg.err"; then tap_ok "valgrind: oomctl -j monitor (fake tracefs)"
+	else tap_fail "valgrind: oomctl -j monitor (exit $rc)"; grep '^==' "$tmp/vg.err" | head -n 20 | sed 's/^/#   /'; fi
 else
-	skip "valgrind: oomctl invocations" "valgrind is not installed"
+	tap_skip "valgrind: oomctl invocations" "valgrind is not installed"
 fi
 
 # --- man page ---------------------------------------------------------------------
 man=$top/man/oomctl.8
 if ! command -v man >/dev/null; then
-	skip "man page" "man is not installed"
+	tap_skip "man page" "man is not installed"
 else
 	warn=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -l "$man" 2>&1 >/dev/null)
-	[ -z "$warn" ] && pass "man --warnings -l man/oomctl.8: no warnings" ||
-		{ fail "man page warnings"; echo "$warn" | head -n 10 | sed 's/^/#   /'; }
+	[ -z "$warn" ] && tap_ok "man --warnings -l man/oomctl.8: no warnings" ||
+		{ tap_fail "man page warnings"; echo "$warn" | head -n 10 | sed 's/^/#   /'; }
 	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$man" 2>/dev/null | col -b >"$tmp/man.txt"
 	missing=
 	for w in $(echo "$lists" | awk '$1 != "global-options" { $1 = ""; print }') \
 		 $(echo "$lists" | awk '$1 == "global-options" { $1 = ""; print }'); do
 		grep -qF -- "$w" "$tmp/man.txt" || missing="$missing $w"
 	done
-	[ -z "$missing" ] && pass "man page names every command, option, setting and value" ||
-		fail "man page lacks:$missing"
+	[ -z "$missing" ] && tap_ok "man page names every command, option, setting and value" ||
+		tap_fail "man page lacks:$missing"
 	missing=
 	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
 		 pid tgid comm uid memcg_id oom_score_adj frozen reason result attempts duration_us \
@@ -310,20 +307,20 @@ else
 		 vm.oom_reap_order 'process_mrelease(2)' 'sysctl(8)' 'oomctl(1)' systemd-oomd; do
 		grep -qF -- "$k" "$tmp/man.txt" || missing="$missing $k"
 	done
-	[ -z "$missing" ] && pass "man page documents the JSON keys, sysctls, environment, SEE ALSO" ||
-		fail "man page lacks:$missing"
+	[ -z "$missing" ] && tap_ok "man page documents the JSON keys, sysctls, environment, SEE ALSO" ||
+		tap_fail "man page lacks:$missing"
 	for code in 0 1 2 3 4 5; do
 		grep -qE "^ +$code( |$)" "$tmp/man.txt" || missing="$missing $code"
 	done
-	[ -z "$missing" ] && pass "man page: EXIT STATUS 0-5" || fail "man page lacks exit codes:$missing"
+	[ -z "$missing" ] && tap_ok "man page: EXIT STATUS 0-5" || tap_fail "man page lacks exit codes:$missing"
 fi
 
 # --- bash completion ------------------------------------------------------------------
 while IFS= read -r line; do
 	case $line in
-	"ok - "*" # SKIP "*) d=${line#ok - }; skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
-	"ok - "*) pass "${line#ok - }" ;;
-	"not ok - "*) fail "${line#not ok - }" ;;
+	"ok - "*" # SKIP "*) d=${line#ok - }; tap_skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+	"ok - "*) tap_ok "${line#ok - }" ;;
+	"not ok - "*) tap_fail "${line#not ok - }" ;;
 	*) echo "$line" ;;
 	esac
 done < <(bash tests/completion.bash "$oomctl" "$top/completions/oomctl" 2>&1)
@@ -333,10 +330,9 @@ dest=$tmp/dest
 if make -s --no-print-directory install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 &&
    [ -x "$dest/usr/sbin/oomctl" ] && [ -f "$dest/usr/share/man/man8/oomctl.8" ] &&
    [ -f "$dest/usr/share/bash-completion/completions/oomctl" ]; then
-	pass "make install DESTDIR PREFIX=/usr: sbin, man8, bash-completion"
+	tap_ok "make install DESTDIR PREFIX=/usr: sbin, man8, bash-completion"
 else
-	fail "make install"; sed 's/^/#   /' "$tmp/install.log"; find "$dest" | sed 's/^/#   /'
+	tap_fail "make install"; sed 's/^/#   /' "$tmp/install.log"; find "$dest" | sed 's/^/#   /'
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_finish

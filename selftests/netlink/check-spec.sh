@@ -27,45 +27,44 @@ ynl=$ksrc/tools/net/ynl
 gen=$ynl/pyynl/ynl_gen_c.py
 committed=${UAPI_HEADER:-$top/include/uapi/linux/oom_netlink.h}
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1${2:+ # $2}"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+. "$top/scripts/tap.sh"
 diag() { sed 's/^/# /'; }
 check() {	# check "description" command...: ok iff the command succeeds
 	local what=$1 out rc
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	if [ $rc = 0 ]; then ok "$what"; else notok "$what"; fi
+	if [ $rc = 0 ]; then tap_ok "$what"; else tap_fail "$what"; fi
 	[ -n "$out" ] && [ $rc != 0 ] && printf '%s\n' "$out" | head -n 30 | diag
 	return $rc
 }
 
-echo "TAP version 13"
+tap_header
+# The kernel tree is part of this project (make tree): without it, or with
+# a tree that has no generator, nothing here can be checked: a failure.
 if [ ! -f "$gen" ]; then
-	echo "1..0 # SKIP no YNL generator at ${gen#"$top"/} (make tree)"
-	exit 0
+	tap_fail "YNL generator at ${gen#"$top"/} (make tree)"
+	tap_finish
 fi
 if ! python3 -c 'import yaml' 2>/dev/null; then
-	echo "1..0 # SKIP python3 with PyYAML needed"
-	exit 0
+	tap_skip_all "python3 with PyYAML (python3-yaml) is not installed"
+	exit 4
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -f "$spec" ]; then
-	notok "spec $spec_rel is in the kernel tree"
-	echo "1..$n"
-	exit 1
+	tap_fail "spec $spec_rel is in the kernel tree"
+	tap_finish
 fi
-ok "spec $spec_rel is in the kernel tree"
+tap_ok "spec $spec_rel is in the kernel tree"
 
 # 1. Schema.
 if python3 -c 'import jsonschema' 2>/dev/null; then
 	check "spec validates against the genetlink schema" \
 		python3 "$ynl/pyynl/cli.py" --spec "$spec" --validate
 else
-	ok "spec validates against the genetlink schema" "SKIP no python3-jsonschema"
+	tap_skip "spec validates against the genetlink schema" "python3-jsonschema is not installed"
 fi
 
 # 2. Semantics the tests and the issue rely on.
@@ -149,12 +148,12 @@ for f in "${gen_files[@]}"; do
 	esac
 	check "tree: $f regenerates from the spec byte for byte" regen "$ksrc/$f"
 done
-[ $have_uapi = 1 ] && ok "tree: a UAPI header is generated from the spec" ||
-	notok "tree: a UAPI header is generated from the spec"
+[ $have_uapi = 1 ] && tap_ok "tree: a UAPI header is generated from the spec" ||
+	tap_fail "tree: a UAPI header is generated from the spec"
 if [ $have_ksrc = 1 ] && [ $have_khdr = 1 ]; then
-	ok "tree: kernel glue (source + header) is generated from the spec"
+	tap_ok "tree: kernel glue (source + header) is generated from the spec"
 else
-	notok "tree: kernel glue (source + header) is generated from the spec (found: ${gen_files[*]:-none})"
+	tap_fail "tree: kernel glue (source + header) is generated from the spec (found: ${gen_files[*]:-none})"
 fi
 
 # 4. The copy committed in this repository.
@@ -164,7 +163,7 @@ if [ -f "$ksrc/include/uapi/linux/oom_netlink.h" ]; then
 	check "repo: include/uapi/linux/oom_netlink.h is the series' header byte for byte" \
 		cmp "$committed" "$ksrc/include/uapi/linux/oom_netlink.h"
 else
-	notok "repo: include/uapi/linux/oom_netlink.h is the series' header (no include/uapi/linux/oom_netlink.h in the tree)"
+	tap_fail "repo: include/uapi/linux/oom_netlink.h is the series' header (no include/uapi/linux/oom_netlink.h in the tree)"
 fi
 
 # 5. What the generated kernel tables must say.
@@ -193,5 +192,4 @@ check "YNL C library code for the family generates and compiles" ygen
 check "RST documentation renders from the spec" \
 	python3 "$ynl/pyynl/ynl_gen_rst.py" -i "$spec" -o "$tmp/oom.rst"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_finish
