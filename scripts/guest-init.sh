@@ -130,6 +130,7 @@ run_check() {
 		bad=$((bad + 1))
 	fi
 	save_sysctls
+	ran=0
 	for t in /tests/*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		name=${t##*/}
@@ -141,6 +142,7 @@ run_check() {
 			IFS=$IFS_; set +f
 			[ $hit = 1 ] || continue
 		fi
+		ran=$((ran + 1))
 		taint0=$(cat /proc/sys/kernel/tainted)
 		dmesg -c > /dev/null
 		emit "OOMCTL-TEST $name"
@@ -163,6 +165,11 @@ run_check() {
 		cleanup_cgroups
 		reset_tracing
 	done
+	# An empty /tests, or a filter that matches nothing, tested nothing.
+	if [ $ran = 0 ]; then
+		emit "not ok - guest: no /tests binary ran (filter: ${filter:-none}; $(ls /tests 2>/dev/null | wc -l) in /tests)"
+		bad=$((bad + 1))
+	fi
 	return $bad
 }
 

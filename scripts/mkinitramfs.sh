@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build build/initramfs.cpio.gz, the whole root filesystem of the test VM:
 #   busybox-static + applet symlinks, /init (scripts/guest-init.sh),
-#   /demo.sh (scripts/demo-guest.sh), everything under build/guest/
+#   /demo.sh (scripts/demo-guest.sh), /usr/share/oomctl/tap.sh (scripts/tap.sh,
+#   sourced by the guest's shell tests), everything under build/guest/
 #   (bin/ -> /usr/bin, any other dir -> /<dir>, e.g. tests/ -> /tests),
 #   and the shared libraries + dynamic loader those executables need (ldd).
 # Plain userspace: a staging directory packed by cpio with every file owned
@@ -32,8 +33,10 @@ for a in $("$bb" --list-full); do
 	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
 done
 
+# All parts of this repository: a missing one fails the build (set -e).
 install -m 755 "$top/scripts/guest-init.sh" "$root/init"
-[ -f "$top/scripts/demo-guest.sh" ] && install -m 755 "$top/scripts/demo-guest.sh" "$root/demo.sh"
+install -m 755 "$top/scripts/demo-guest.sh" "$root/demo.sh"
+install -D -m 644 "$top/scripts/tap.sh" "$root/usr/share/oomctl/tap.sh"
 
 # Users for permission tests: root, an ordinary user, and nobody.
 cat > "$root/etc/passwd" <<'EOF'
@@ -50,16 +53,19 @@ echo 'root::0:0:99999:7:::' > "$root/etc/shadow"
 chmod 600 "$root/etc/shadow"
 
 # Guest payload: same relative paths, except bin/ which lands in /usr/bin.
-if [ -d "$guest" ]; then
-	for d in "$guest"/*/; do
-		[ -d "$d" ] || continue
-		name=$(basename "$d")
-		dest=$root/$name
-		[ "$name" = bin ] && dest=$root/usr/bin
-		mkdir -p "$dest"
-		cp -a --remove-destination "$d". "$dest"/
-	done
+# No payload is an error, not an empty /tests: make guest builds it.
+if [ ! -d "$guest/tests" ]; then
+	log "no ${guest#"$top"/}/tests: build the guest binaries first (make guest)"
+	exit 1
 fi
+for d in "$guest"/*/; do
+	[ -d "$d" ] || continue
+	name=$(basename "$d")
+	dest=$root/$name
+	[ "$name" = bin ] && dest=$root/usr/bin
+	mkdir -p "$dest"
+	cp -a --remove-destination "$d". "$dest"/
+done
 
 # Shared libraries: every "=> /path" and the loader ("/lib64/ld-...") that ldd
 # reports for every dynamic ELF in the payload, copied to the same path.

@@ -6,28 +6,25 @@
 # kernel without the family, the stock-kernel behaviour and the tracefs
 # fallback instead.  TAP on stdout.
 set -u
-n=0 failed=0
+# scripts/tap.sh, which scripts/mkinitramfs.sh installs here
+. "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
 out=/tmp/oomctl-t.out err=/tmp/oomctl-t.err
 cg=/sys/fs/cgroup/oomctl-test
 vm=/proc/sys/vm
 
-echo "TAP version 13"
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { sed 's/^/#   /' "$@" | head -n 20; }
+tap_header
 # run ARGS: oomctl's stdout in $out, stderr in $err, status in $rc
 run() { rc=0; oomctl "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
 expect() {	# status description: the last run's status
-	if [ "$rc" = "$1" ]; then pass "$2"; else
-		fail "$2 (exit $rc, expected $1)"
-		diag "$out" "$err"
+	if [ "$rc" = "$1" ]; then tap_ok "$2"; else
+		tap_fail "$2 (exit $rc, expected $1)"
+		tap_diag "$out" "$err"
 	fi
 }
 has() { grep -q -- "$2" "$1"; }
 check() {	# description command...: pass if the command succeeds
 	d=$1; shift
-	if "$@"; then pass "$d"; else fail "$d"; diag "$out" "$err"; fi
+	if "$@"; then tap_ok "$d"; else tap_fail "$d"; tap_diag "$out" "$err"; fi
 }
 # A key of a one-line JSON object: the number, or the string without quotes
 jget() { printf '%s\n' "$2" | sed -nE "s/.*\"$1\":(\"[^\"]*\"|[-0-9a-z]+).*/\\1/p" | tr -d '"'; }
@@ -71,17 +68,15 @@ if [ "$rc" = 3 ]; then
 	line=$(head -n 1 /tmp/mon.json)
 	if [ $rc = 0 ] && [ "$(jget type "$line")" = victim ] && [ "$(jget pid "$line")" = "$victim" ] &&
 	   [ "$(jget origin "$line")" = tracefs ]; then
-		pass "stock kernel: monitor falls back to tracefs and sees the OOM victim"
+		tap_ok "stock kernel: monitor falls back to tracefs and sees the OOM victim"
 	else
-		fail "stock kernel: monitor via tracefs (exit $rc)"; diag /tmp/mon.json /tmp/mon.json.err
+		tap_fail "stock kernel: monitor via tracefs (exit $rc)"; tap_diag /tmp/mon.json /tmp/mon.json.err
 	fi
 	for t in "set then show" "apply twice" "apply --dry-run" "apply --check" "stats" \
 		 "a real OOM kill by netlink" "permission denied for oomtest" "extack of a bad value"; do
-		skip "$t" "no oom netlink family in this kernel"
+		tap_skip "$t" "no oom netlink family in this kernel"
 	done
-	echo "1..$n"
-	[ $failed = 0 ]
-	exit
+	tap_finish
 fi
 
 # ---------------- show ----------------
@@ -91,8 +86,8 @@ run -j show
 line=$(cat $out)
 if [ "$(jget source "$line")" = netlink ] && [ "$(jget delay_max_ms "$line")" = 10000 ] &&
    [ "$(jget delay_ms "$line")" = "$(cat $vm/oom_reap_delay_ms)" ]; then
-	pass "show -j: from netlink, limit 10000, the same delay as the sysctl"
-else fail "show -j: $line"; fi
+	tap_ok "show -j: from netlink, limit 10000, the same delay as the sysctl"
+else tap_fail "show -j: $line"; fi
 
 # ---------------- set then show ----------------
 run set delay 250ms frozen-bypass off order forward
@@ -108,8 +103,8 @@ check "set one setting leaves the others (2000 0 0)" sysctl_is 2000 0 0
 run set delay 20000 order reverse
 expect 1 "set delay 20000: refused by the kernel, exit 1"
 if has "$err" "set: kernel: " && has "$err" "(delay)" && has "$err" "valid range 0..10000"; then
-	pass "the kernel's extack is shown, with the setting it concerns: $(head -n 1 $err)"
-else fail "extack message"; diag "$err"; fi
+	tap_ok "the kernel's extack is shown, with the setting it concerns: $(head -n 1 $err)"
+else tap_fail "extack message"; tap_diag "$err"; fi
 check "a refused set changes nothing, not even the valid setting (atomic)" sysctl_is 2000 0 0
 
 # ---------------- reset ----------------
@@ -155,10 +150,10 @@ l1=$(sed -n 1p /tmp/pol.json) l2=$(sed -n 2p /tmp/pol.json)
 if [ $rc = 0 ] && [ "$(jget type "$l1")" = policy ] && [ "$(jget changed_via "$l1")" = netlink ] &&
    [ "$(jget delay_ms "$l1")" = 400 ] && [ "$(jget changed_via "$l2")" = sysctl ] &&
    [ "$(jget frozen_bypass "$l2")" = true ]; then
-	pass "monitor --events policy: a netlink change, then a sysctl write"
-else fail "policy events (exit $rc)"; diag /tmp/pol.json /tmp/pol.json.err; fi
+	tap_ok "monitor --events policy: a netlink change, then a sysctl write"
+else tap_fail "policy events (exit $rc)"; tap_diag /tmp/pol.json /tmp/pol.json.err; fi
 [ "$(jget changer_uid "$l1")" = 0 ] && [ -n "$(jget changer_pid "$l1")" ] &&
-	pass "policy event: who changed it" || fail "policy event: changer: $l1"
+	tap_ok "policy event: who changed it" || tap_fail "policy event: changer: $l1"
 
 monitor_bg /tmp/pol.txt monitor --events policy --count 1 --timeout 20s
 oomctl set order reverse >/dev/null
@@ -166,8 +161,8 @@ wait $mon
 rc=$?
 if [ $rc = 0 ] && grep -q '^monitoring OOM events (policy) via netlink' /tmp/pol.txt &&
    grep -qE '^policy seq=[0-9]+ delay_ms=400 frozen_bypass=on order=reverse changer_pid=[0-9]+ changer_uid=0 changed_via=netlink$' /tmp/pol.txt; then
-	pass "monitor (text): header, then one key=value line"
-else fail "monitor text (exit $rc)"; diag /tmp/pol.txt /tmp/pol.txt.err; fi
+	tap_ok "monitor (text): header, then one key=value line"
+else tap_fail "monitor text (exit $rc)"; tap_diag /tmp/pol.txt /tmp/pol.txt.err; fi
 
 # ---------------- a real OOM kill, by netlink ----------------
 oomctl reset >/dev/null
@@ -175,27 +170,27 @@ monitor_bg /tmp/oom.json -j monitor --count 3 --timeout 20s
 oom_kill
 wait $mon
 rc=$?
-echo "# victim $victim; monitor said:"; diag /tmp/oom.json
+echo "# victim $victim; monitor said:"; tap_diag /tmp/oom.json
 expect_rc=$rc
 l1=$(sed -n 1p /tmp/oom.json) l2=$(sed -n 2p /tmp/oom.json) l3=$(sed -n 3p /tmp/oom.json)
 [ "$expect_rc" = 0 ] && [ "$(wc -l </tmp/oom.json)" = 3 ] &&
-	pass "monitor -j --count 3: three events, exit 0" ||
-	{ fail "monitor -j --count 3 (exit $expect_rc)"; diag /tmp/oom.json.err; }
+	tap_ok "monitor -j --count 3: three events, exit 0" ||
+	{ tap_fail "monitor -j --count 3 (exit $expect_rc)"; tap_diag /tmp/oom.json.err; }
 [ "$(jget type "$l1")" = victim ] && [ "$(jget type "$l2")" = reap-queued ] &&
 [ "$(jget type "$l3")" = reap-done ] &&
-	pass "victim -> reap-queued -> reap-done, in that order" ||
-	fail "event order: $(jget type "$l1") $(jget type "$l2") $(jget type "$l3")"
+	tap_ok "victim -> reap-queued -> reap-done, in that order" ||
+	tap_fail "event order: $(jget type "$l1") $(jget type "$l2") $(jget type "$l3")"
 s1=$(jget seq "$l1") s2=$(jget seq "$l2") s3=$(jget seq "$l3")
 [ -n "$s1" ] && [ "$s2" = $((s1 + 1)) ] && [ "$s3" = $((s1 + 2)) ] &&
-	pass "sequence numbers contiguous ($s1 $s2 $s3)" || fail "sequence numbers: '$s1' '$s2' '$s3'"
+	tap_ok "sequence numbers contiguous ($s1 $s2 $s3)" || tap_fail "sequence numbers: '$s1' '$s2' '$s3'"
 [ "$(jget pid "$l1")" = "$victim" ] && [ "$(jget pid "$l2")" = "$victim" ] &&
 [ "$(jget pid "$l3")" = "$victim" ] && [ "$(jget comm "$l1")" = tail ] &&
-	pass "all three about the victim, pid $victim, comm tail" || fail "victim pid/comm"
+	tap_ok "all three about the victim, pid $victim, comm tail" || tap_fail "victim pid/comm"
 [ "$(jget reason "$l2")" = delay ] && [ "$(jget delay_ms "$l2")" = 2000 ] &&
-	pass "reap-queued: reason delay, 2000 ms" || fail "reap-queued: $l2"
+	tap_ok "reap-queued: reason delay, 2000 ms" || tap_fail "reap-queued: $l2"
 case $(jget result "$l3") in
-reaped | exited-first) pass "reap-done: result $(jget result "$l3"), order $(jget order "$l3")" ;;
-*) fail "reap-done: $l3" ;;
+reaped | exited-first) tap_ok "reap-done: result $(jget result "$l3"), order $(jget order "$l3")" ;;
+*) tap_fail "reap-done: $l3" ;;
 esac
 bad=0
 for l in "$l1" "$l2" "$l3"; do
@@ -204,20 +199,20 @@ for l in "$l1" "$l2" "$l3"; do
 	*) bad=1 ;;
 	esac
 done
-[ $bad = 0 ] && pass "each line one JSON object: type, seq, ts_mono_ns, ISO time, origin" ||
-	fail "JSON lines"
+[ $bad = 0 ] && tap_ok "each line one JSON object: type, seq, ts_mono_ns, ISO time, origin" ||
+	tap_fail "JSON lines"
 
 # ---------------- stats ----------------
 run -j stats
 line=$(cat $out)
 buckets=$(grep -o '"from_us"' $out | wc -l)
 if [ "$rc" = 0 ] && [ "$(jget victims "$line")" -ge 1 ] && [ "$buckets" = 24 ]; then
-	pass "stats -j: victims $(jget victims "$line"), 24 latency buckets"
-else fail "stats -j (exit $rc): $line"; fi
+	tap_ok "stats -j: victims $(jget victims "$line"), 24 latency buckets"
+else tap_fail "stats -j (exit $rc): $line"; fi
 run stats
 expect 0 "stats: exit 0"
 check "stats: counters and the histogram" sh -c "grep -q '^victims ' $out && grep -q 'reap latency' $out"
-diag "$out"
+tap_diag "$out"
 
 # ---------------- the tracefs source on this kernel ----------------
 if [ -d /sys/kernel/tracing/instances ]; then
@@ -227,12 +222,12 @@ if [ -d /sys/kernel/tracing/instances ]; then
 	rc=$?
 	types=$(sed -nE 's/.*"type":"([a-z-]+)".*/\1/p' /tmp/tr.json | tr '\n' ' ')
 	[ $rc = 0 ] && [ "$types" = "victim reap-queued reap-done " ] &&
-		pass "monitor --tracefs: the same three events from the new trace events" ||
-		{ fail "monitor --tracefs (exit $rc): $types"; diag /tmp/tr.json.err; }
+		tap_ok "monitor --tracefs: the same three events from the new trace events" ||
+		{ tap_fail "monitor --tracefs (exit $rc): $types"; tap_diag /tmp/tr.json.err; }
 	[ -n "$(find /sys/kernel/tracing/instances -maxdepth 1 -name 'oomctl.*')" ] &&
-		fail "monitor left its tracefs instance" || pass "monitor removed its tracefs instance"
+		tap_fail "monitor left its tracefs instance" || tap_ok "monitor removed its tracefs instance"
 else
-	skip "monitor --tracefs" "no tracefs instances"
+	tap_skip "monitor --tracefs" "no tracefs instances"
 fi
 
 # ---------------- permissions: an unprivileged user ----------------
@@ -280,19 +275,18 @@ wait $mon
 rc=$?
 expect 0 "monitor survives an overrun, SIGTERM: exit 0"
 grep -q '"type":"lost".*"reason":"overrun"' /tmp/lost.json &&
-	pass "the overrun is reported: $(grep '"type":"lost"' /tmp/lost.json | head -n 1 | sed 's/.*"origin":"netlink",//')" ||
-	{ fail "no lost record after an overrun"; diag /tmp/lost.json /tmp/lost.err; }
+	tap_ok "the overrun is reported: $(grep '"type":"lost"' /tmp/lost.json | head -n 1 | sed 's/.*"origin":"netlink",//')" ||
+	{ tap_fail "no lost record after an overrun"; tap_diag /tmp/lost.json /tmp/lost.err; }
 last=$(tail -n 1 /tmp/lost.json)
-[ "$(jget delay_ms "$last")" = 1234 ] && pass "monitor goes on after the loss" ||
-	fail "last event: $last"
+[ "$(jget delay_ms "$last")" = 1234 ] && tap_ok "monitor goes on after the loss" ||
+	tap_fail "last event: $last"
 seen=$(grep -vc '"type":"lost"' /tmp/lost.json)
 lost=$(sed -nE 's/.*"type":"lost".*"count":([0-9]+).*/\1/p' /tmp/lost.json | awk '{ s += $1 } END { print s + 0 }')
 first=$(grep -v '"type":"lost"' /tmp/lost.json | head -n 1)
 s1=$(jget seq "$first") s2=$(jget seq "$last")
 [ -n "$s1" ] && [ $((seen + lost)) = $((s2 - s1 + 1)) ] &&
-	pass "every event accounted for: $seen seen + $lost lost = seq $s1..$s2" ||
-	fail "accounting: $seen seen + $lost lost, seq '$s1'..'$s2'"
+	tap_ok "every event accounted for: $seen seen + $lost lost = seq $s1..$s2" ||
+	tap_fail "accounting: $seen seen + $lost lost, seq '$s1'..'$s2'"
 
 oomctl reset >/dev/null
-echo "1..$n"
-[ $failed = 0 ]
+tap_finish
