@@ -45,12 +45,40 @@ oom_kill() {
 	i=0
 	while ! rmdir $cg 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 }
-# Start a monitor in the background into file $1; wait until it listens
+# waitfor TENTHS CMD...: until CMD succeeds, checking every 0.1 s; 1 if it
+# has not after TENTHS checks.  For a state to be reached, not a guessed time.
+waitfor() {
+	_w=$1; shift
+	until "$@"; do
+		[ "$_w" -gt 0 ] || return 1
+		sleep 0.1; _w=$((_w - 1))
+	done
+}
+# PID waits for events: blocked in poll(2) (x86-64: 7 poll, 271 ppoll).  The
+# monitor gets there only once it has joined the multicast groups (or set
+# up its tracefs instance), as scripts/demo-guest.sh's monitor_start knows.
+in_poll() {
+	nr=
+	read -r nr _ 2>/dev/null <"/proc/$1/syscall"
+	case $nr in 7 | 271) return 0 ;; esac
+	return 1
+}
+# PID has read everything its netlink sockets held (Rmem 0 in
+# /proc/net/netlink) and waits in poll(2) again.
+drained() {
+	in_poll "$1" || return 1
+	for l in /proc/"$1"/fd/*; do
+		ino=$(readlink "$l")
+		case $ino in socket:\[*\]) ino=${ino#socket:[}; ino=${ino%]} ;; *) continue ;; esac
+		awk -v i="$ino" '$NF == i && $5 != 0 { q = 1 } END { exit q }' /proc/net/netlink || return 1
+	done
+}
+# Start a monitor in the background into file $1; return once it listens
 monitor_bg() {
 	f=$1; shift
 	oomctl "$@" >"$f" 2>"$f.err" &
 	mon=$!
-	sleep 1	# time to open the socket and join the groups
+	waitfor 100 in_poll $mon || echo "# the monitor did not reach poll(2) within 10 s"
 }
 
 run show
@@ -260,23 +288,25 @@ expect 0 "monitor: SIGINT ends it with exit 0"
 # A tiny receive buffer, the reader stopped, 300 policy events: the kernel
 # drops what does not fit (ENOBUFS), and the sequence numbers must account
 # for every event, seen or lost.
-OOMCTL_RCVBUF=1 oomctl -j monitor --timeout 60s >/tmp/lost.json 2>/tmp/lost.err &
-mon=$!
-sleep 1
+export OOMCTL_RCVBUF=1
+monitor_bg /tmp/lost.json -j monitor --timeout 60s
+unset OOMCTL_RCVBUF
 kill -STOP $mon
 i=0
 while [ $i -lt 300 ]; do echo $((i % 2)) >$vm/oom_reap_order; i=$((i + 1)); done
 kill -CONT $mon
-sleep 1
+# The reader catches up: what the socket held is read, so the next event fits
+waitfor 100 drained $mon || echo "# the monitor did not drain its socket within 10 s"
 oomctl set delay 1234 >/dev/null	# one event after the loss
-sleep 1
+waitfor 100 grep -q '"delay_ms":1234' /tmp/lost.json ||
+	echo "# the event after the loss did not arrive within 10 s"
 kill -TERM $mon
 wait $mon
 rc=$?
 expect 0 "monitor survives an overrun, SIGTERM: exit 0"
 grep -q '"type":"lost".*"reason":"overrun"' /tmp/lost.json &&
 	tap_ok "the overrun is reported: $(grep '"type":"lost"' /tmp/lost.json | head -n 1 | sed 's/.*"origin":"netlink",//')" ||
-	{ tap_fail "no lost record after an overrun"; tap_diag /tmp/lost.json /tmp/lost.err; }
+	{ tap_fail "no lost record after an overrun"; tap_diag /tmp/lost.json /tmp/lost.json.err; }
 last=$(tail -n 1 /tmp/lost.json)
 [ "$(jget delay_ms "$last")" = 1234 ] && tap_ok "monitor goes on after the loss" ||
 	tap_fail "last event: $last"
