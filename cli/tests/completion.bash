@@ -2,14 +2,17 @@
 # Test of completions/oomctl: source it the way bash-completion does, ask it
 # for the candidates of a few command lines, and hold its word lists to what
 # `oomctl __complete` prints from oomctl's own tables.
-# Usage: completion.bash OOMCTL COMPLETION_FILE     Output: ok/not ok lines
+# Usage: completion.bash OOMCTL COMPLETION_FILE     Output: TAP
 set -u
 oomctl=$1 file=$2
+# shellcheck source=../../scripts/tap.sh
+. "$(dirname "$0")/../../scripts/tap.sh"
+tap_header
 
 bc=/usr/share/bash-completion/bash_completion
 if [ ! -f "$bc" ]; then
-	echo "ok - completion # SKIP bash-completion is not installed ($bc)"
-	exit 0
+	tap_skip_all "bash-completion is not installed ($bc)"
+	exit 4
 fi
 # shellcheck disable=SC1090
 source "$bc"
@@ -37,9 +40,9 @@ check() {	# what line expected
 	local got
 	got=$(candidates "$2")
 	if [ "$got" = "$3" ]; then
-		echo "ok - completion: $1"
+		tap_ok "completion: $1"
 	else
-		echo "not ok - completion: $1"
+		tap_fail "completion: $1"
 		echo "# '$2<TAB>': got [$got], expected [$3]"
 	fi
 }
@@ -63,6 +66,9 @@ check "monitor --count takes a number" "oomctl monitor --count " ""
 check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
 tmp=$(mktemp -d)
 touch "$tmp/fleet.conf" "$tmp/other.conf"
-(cd "$tmp" && check "apply: files, and - for stdin" "oomctl apply " "- fleet.conf other.conf ")
-(cd "$tmp" && check "apply: file name prefix" "oomctl apply fl" "fleet.conf ")
+cd "$tmp" || exit 1
+check "apply: files, and - for stdin" "oomctl apply " "- fleet.conf other.conf "
+check "apply: file name prefix" "oomctl apply fl" "fleet.conf "
+cd - >/dev/null || exit 1
 rm -rf "$tmp"
+tap_finish
