@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Monotonic milliseconds, for deadlines of bounded waits. */
+/* Monotonic milliseconds, for deadlines of bounded waits (and microseconds). */
 #ifndef OOMCTL_CLOCK_H
 #define OOMCTL_CLOCK_H
 
@@ -12,6 +12,14 @@ static inline int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static inline int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 /* Milliseconds left until @deadline, never negative. */

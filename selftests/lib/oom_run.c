@@ -18,7 +18,7 @@ const char *const oom_ev_name[OOM_EV_NR] = {
 	[OOM_EV_REAP_RESULT]	= "reap_result",
 };
 
-int oom_run_setup(struct oom_run *r, size_t victim_size)
+static int setup(struct oom_run *r, size_t size, size_t touch, bool thp)
 {
 	char name[64];
 	int err, i;
@@ -43,7 +43,21 @@ int oom_run_setup(struct oom_run *r, size_t victim_size)
 	err = memcg_create(&r->cg, name);
 	if (err)
 		return err;
-	return victim_spawn(&r->victim, &r->cg, victim_size, OOM_RUN_STEP_MS);
+	if (touch == size)
+		return victim_spawn(&r->victim, &r->cg, size, OOM_RUN_STEP_MS);
+	return victim_spawn_sparse(&r->victim, &r->cg, size, touch, thp,
+				   OOM_RUN_STEP_MS);
+}
+
+int oom_run_setup(struct oom_run *r, size_t victim_size)
+{
+	return setup(r, victim_size, victim_size, false);
+}
+
+int oom_run_setup_sparse(struct oom_run *r, size_t map_size, size_t touch,
+			 bool thp)
+{
+	return setup(r, map_size, touch, thp);
 }
 
 int oom_run_pin(struct oom_run *r)
@@ -61,7 +75,7 @@ int oom_run_kill(struct oom_run *r)
 	char max[32];
 
 	/* Well below the victim's usage: only killing it can satisfy it. */
-	snprintf(max, sizeof(max), "%zu", r->victim.size / 8);
+	snprintf(max, sizeof(max), "%zu", r->victim.resident / 8);
 	r->trigger = oom_trigger_start(&r->cg, max);
 	if (r->trigger < 0) {
 		int err = -r->trigger;

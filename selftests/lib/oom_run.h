@@ -56,6 +56,9 @@ extern const char *const oom_ev_name[OOM_EV_NR];
 
 /* All steps return 0 or an errno. */
 int oom_run_setup(struct oom_run *r, size_t victim_size);
+/* The same with a sparse victim: see victim_spawn_sparse(). */
+int oom_run_setup_sparse(struct oom_run *r, size_t map_size, size_t touch,
+			 bool thp);
 int oom_run_pin(struct oom_run *r);
 int oom_run_freeze(struct oom_run *r);
 int oom_run_kill(struct oom_run *r);

@@ -12,26 +12,72 @@
 
 #include "victim.h"
 
+/* 2 MiB: PMD_SIZE on x86-64, so a chunk can be one THP. */
+#define CHUNK_ALIGN	(2UL << 20)
+
+/*
+ * Where a victim writes: all of a dense mapping, or @touch bytes of a
+ * sparse one in four equal chunks, 2 MiB aligned: at the bottom, at one
+ * third, at two thirds and at the very top, so that both ends and the
+ * middle of the VMA have page tables.  Returns the number of chunks.
+ */
+static int victim_chunks(char *base, size_t map_size, size_t touch,
+			 char *start[4], size_t *len)
+{
+	uintptr_t lo = ((uintptr_t)base + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1);
+	uintptr_t hi = ((uintptr_t)base + map_size) & ~(CHUNK_ALIGN - 1);
+	size_t span = hi - lo;
+
+	if (touch == map_size) {
+		start[0] = base;
+		*len = map_size;
+		return 1;
+	}
+	*len = touch / 4;
+	start[0] = (char *)lo;
+	start[1] = (char *)((lo + span / 3) & ~(CHUNK_ALIGN - 1));
+	start[2] = (char *)((lo + span / 3 * 2) & ~(CHUNK_ALIGN - 1));
+	start[3] = (char *)(hi - *len);
+	return 4;
+}
+
 static void __attribute__((noreturn))
-victim_main(const struct memcg *cg, size_t size, int ready_fd)
+victim_main(const struct memcg *cg, size_t size, size_t touch, bool thp,
+	    int ready_fd)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	volatile char *mem;
 	void *addr = NULL;
+	char *start[4];
+	size_t len;
+	int n;
 
 	prctl(PR_SET_NAME, "oom_victim");
 	if (memcg_enter(cg))
 		goto report;
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (touch != size)
+		flags |= MAP_NORESERVE;
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (mem == MAP_FAILED)
 		goto report;
-	for (size_t off = 0; off < size; off += page)
-		mem[off] = (char)(off / page) | 1;
-	for (size_t off = 0; off < size; off += page)
-		if (mem[off] != ((char)(off / page) | 1))
-			goto report;
-	addr = (void *)mem;
+	if (thp && madvise((void *)mem, size, MADV_HUGEPAGE))
+		goto report;
+	n = victim_chunks((char *)mem, size, touch, start, &len);
+	for (int c = 0; c < n; c++) {
+		volatile char *p = (volatile char *)start[c];
+
+		for (size_t off = 0; off < len; off += page)
+			p[off] = (char)(off / page) | 1;
+	}
+	for (int c = 0; c < n; c++) {
+		volatile char *p = (volatile char *)start[c];
+
+		for (size_t off = 0; off < len; off += page)
+			if (p[off] != ((char)(off / page) | 1))
+				goto report;
+	}
+	addr = start[0];
 report:
 	if (write(ready_fd, &addr, sizeof(addr)) != sizeof(addr))
 		_exit(1);
@@ -39,8 +85,8 @@ report:
 		pause();
 }
 
-int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
-		 int timeout_ms)
+static int spawn(struct victim *v, const struct memcg *cg, size_t size,
+		 size_t touch, bool thp, int timeout_ms)
 {
 	int ready[2], err = 0;
 	struct pollfd pfd;
@@ -56,12 +102,13 @@ int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 		if (getppid() != parent)
 			_exit(1);
 		close(ready[0]);
-		victim_main(cg, size, ready[1]);
+		victim_main(cg, size, touch, thp, ready[1]);
 	}
 	if (v->pid < 0)
 		err = errno;
 	close(ready[1]);
 	v->size = size;
+	v->resident = touch;
 	if (err)
 		goto out;
 
@@ -74,6 +121,20 @@ int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 out:
 	close(ready[0]);
 	return err;
+}
+
+int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
+		 int timeout_ms)
+{
+	return spawn(v, cg, size, size, false, timeout_ms);
+}
+
+int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
+			size_t size, size_t touch, bool thp, int timeout_ms)
+{
+	if (!touch || touch % (4 * CHUNK_ALIGN) || touch > size / 8)
+		return EINVAL;
+	return spawn(v, cg, size, touch, thp, timeout_ms);
 }
 
 void victim_destroy(struct victim *v)

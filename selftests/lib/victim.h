@@ -3,6 +3,7 @@
 #ifndef OOMCTL_VICTIM_H
 #define OOMCTL_VICTIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -10,8 +11,9 @@
 
 struct victim {
 	pid_t pid;
-	void *addr;	/* start of its anonymous mapping, in its own mm */
-	size_t size;
+	void *addr;	/* first byte it wrote (dense: its mapping's start) */
+	size_t size;	/* of its anonymous mapping */
+	size_t resident;	/* bytes it wrote: size, unless sparse */
 };
 
 /*
@@ -24,6 +26,17 @@ struct victim {
  */
 int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 		 int timeout_ms);
+
+/*
+ * The same with a sparse mapping: @size bytes of MAP_NORESERVE address
+ * space (1 TiB, 16 TiB: vm.overcommit_memory 0 or 1 lets that through) of
+ * which only @touch bytes are written, in four 2 MiB aligned chunks of
+ * @touch / 4: at the bottom, at one third, at two thirds and at the top.
+ * @touch must be a multiple of 8 MiB and at most @size / 8.  With @thp the
+ * mapping is madvise(MADV_HUGEPAGE)d first.
+ */
+int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
+			size_t size, size_t touch, bool thp, int timeout_ms);
 
 /* SIGKILL and reap it.  Safe on a zeroed or already reaped victim. */
 void victim_destroy(struct victim *v);
