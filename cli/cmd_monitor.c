@@ -4,6 +4,8 @@
  * family's multicast groups, or from tracefs on kernels without it.
  * Lost events are told as such: a gap in the sequence numbers, a socket
  * overrun (ENOBUFS) or a trace buffer overrun becomes a "lost" record.
+ * Each multicast group numbers its notifications on its own, so the
+ * sequence is followed per group.
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,13 +27,21 @@
 
 #define RCVBUF (4 << 20)	/* room for a burst of kills; $OOMCTL_RCVBUF */
 
+/* The sequence of one multicast group, as far as we have followed it */
+struct seq_track {
+	bool have;
+	uint64_t next;
+};
+
+enum { GRP_CONFIG, GRP_EVENTS, NGRPS };
+
 struct mon {
 	const struct opts *o;
 	uint64_t printed;	/* events, not lost records */
 	bool done;
-	/* netlink: sequence tracking, when we get every group */
-	bool track, have_seq, overrun;
-	uint64_t next_seq;
+	/* netlink: an ENOBUFS not yet accounted for by a gap */
+	bool overrun;
+	struct seq_track seq[NGRPS];
 };
 
 static uint64_t now_ms(void)
@@ -61,22 +71,24 @@ static int on_event(struct event *ev, void *data)
 	struct mon *m = data;
 	const struct opts *o = m->o;
 
-	if (ev->has_seq && m->track) {
+	if (ev->has_seq) {
+		struct seq_track *t = &m->seq[ev->type == EV_POLICY ? GRP_CONFIG : GRP_EVENTS];
+
 		/* A gap after an overrun is what the overrun cost */
-		if (m->have_seq && ev->seq > m->next_seq) {
-			if (print_lost(m, ev->seq - m->next_seq, true,
+		if (t->have && ev->seq > t->next) {
+			if (print_lost(m, ev->seq - t->next, true,
 				       m->overrun ? LOST_OVERRUN : LOST_SEQ_GAP, ev->origin))
 				return -EIO;
 			m->overrun = false;
 		}
 		/*
-		 * The kernel queues events in seq order, so a smaller seq
+		 * The kernel sends each group in seq order, so a smaller seq
 		 * than expected is no loss (older kernels of the series
 		 * could reorder): never move the expectation backwards.
 		 */
-		if (!m->have_seq || ev->seq >= m->next_seq)
-			m->next_seq = ev->seq + 1;
-		m->have_seq = true;
+		if (!t->have || ev->seq >= t->next)
+			t->next = ev->seq + 1;
+		t->have = true;
 	}
 	if (!(event_class(ev->type) & o->events))
 		return 0;
@@ -106,8 +118,12 @@ static int nl_read(struct mon *m, struct oom *s)
 			return 0;
 		if (errno != ENOBUFS)
 			return -errno;
-		/* The kernel dropped what did not fit: the next seq says how much */
-		if (!m->track)
+		/*
+		 * The kernel dropped what did not fit: the next seq of the
+		 * group it belonged to says how much.  Until we have followed
+		 * a sequence, nothing can say: tell it now.
+		 */
+		if (!m->seq[GRP_CONFIG].have && !m->seq[GRP_EVENTS].have)
 			return print_lost(m, 0, false, LOST_OVERRUN, "netlink") ? -EIO : 0;
 		m->overrun = true;
 		return 0;
@@ -144,11 +160,7 @@ static int nl_join_groups(struct mon *m, struct oom *s)
 		msg("monitor: the oom family has no \"%s\" group", config ? "events" : "config");
 		return EXIT_FAIL;
 	}
-	/*
-	 * Every notification takes a sequence number, so gaps only mean
-	 * losses when we get both groups: join config for that too.
-	 */
-	ret = nl_join(&s->nl, config);
+	ret = m->o->events & EVC_POLICY ? nl_join(&s->nl, config) : 0;
 	if (!ret && need_events) {
 		ret = nl_join(&s->nl, events);
 		if (ret == -EPERM || ret == -EACCES) {
@@ -161,7 +173,6 @@ static int nl_join_groups(struct mon *m, struct oom *s)
 		msg("monitor: cannot join the oom groups: %s", strerror(-ret));
 		return EXIT_FAIL;
 	}
-	m->track = need_events;
 	if (env && (parse_u64(env, &size) || size > INT32_MAX)) {
 		msg("monitor: OOMCTL_RCVBUF=%s is not a size in bytes", env);
 		return EXIT_USAGE;

@@ -19,7 +19,6 @@ static const struct {
 	{ OOM_A_STATS_EXITED_FIRST, "exited_first" },
 	{ OOM_A_STATS_GAVE_UP, "gave_up" },
 	{ OOM_A_STATS_MRELEASE_CALLS, "mrelease_calls" },
-	{ OOM_A_STATS_REAPED_KB, "reaped_kb" },
 	{ OOM_A_STATS_EVENTS_DROPPED, "events_dropped" },
 };
 

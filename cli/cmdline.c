@@ -98,6 +98,9 @@ static void help(void)
 		snprintf(buf, sizeof(buf), "%s %s", settings[i].name, settings[i].syntax);
 		printf("  %-24s %s (default %s)\n", buf, settings[i].help, def);
 	}
+	printf("Robust futexes: delay 0, a delay shorter than a victim needs to exit,\n"
+	       "or frozen-bypass on can leave processes waiting on a robust mutex the\n"
+	       "victim held hanging forever (oomctl(8), SETTINGS).\n");
 	printf("\nOptions:\n");
 	for (size_t i = 0; i < sizeof(opthelp) / sizeof(opthelp[0]); i++)
 		printf("  %-24s %s\n", opthelp[i][0], opthelp[i][1]);

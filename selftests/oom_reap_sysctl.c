@@ -69,15 +69,15 @@ FIXTURE_TEARDOWN(sysctl)
 	EXPECT_EQ(0, oom_policy_restore_defaults());
 }
 
-/* Runs first: a freshly booted kernel (or a well-behaved suite) has 2000/1/1. */
+/* Runs first: a freshly booted kernel (or a well-behaved suite) has the defaults. */
 TEST_F(sysctl, defaults)
 {
 	struct policy p;
 
 	ASSERT_EQ(0, read_policy(&p));
-	EXPECT_EQ(OOM_REAP_DELAY_DEFAULT, p.delay_ms);
-	EXPECT_EQ(OOM_REAP_FROZEN_BYPASS_DEFAULT, p.frozen_bypass);
-	EXPECT_EQ(OOM_REAP_ORDER_DEFAULT, p.order);
+	EXPECT_EQ((unsigned int)OOM_REAP_DELAY_DEFAULT_MS, p.delay_ms);
+	EXPECT_EQ((unsigned int)OOM_FROZEN_BYPASS_DEFAULT, p.frozen_bypass);
+	EXPECT_EQ((unsigned int)OOM_REAP_ORDER_DEFAULT, p.order);
 }
 
 TEST_F(sysctl, bounds_accepted)

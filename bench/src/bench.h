@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <linux/oom_netlink.h>	/* the policy defaults */
 
 #include "memcg.h"
 #include "tracefs.h"

@@ -258,7 +258,7 @@ static int run(const struct bopts *o, bool lmkd)
 		note("%s: repetition %d/%d done", lmkd ? "lmkd" : "order",
 		     rep + 1, o->reps);
 	}
-	policy(2000, 1, 1);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;

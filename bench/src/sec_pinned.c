@@ -182,7 +182,7 @@ int sec_frozen(const struct bopts *o)
 			one_frozen(o, &kt, &cg, (i + rep) % 2 == 0, rep);
 		note("frozen: repetition %d/%d done", rep + 1, o->reps);
 	}
-	policy(2000, 1, 1);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;
@@ -206,7 +206,7 @@ int sec_delay(const struct bopts *o)
 			one_delay(o, &kt, &cg, delays[(i + rep) % n], rep);
 		note("delay: repetition %d/%d done", rep + 1, o->reps);
 	}
-	policy(2000, 1, 1);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;

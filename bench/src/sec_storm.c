@@ -492,7 +492,7 @@ int sec_storm(const struct bopts *o)
 	if (!nkinds)
 		die("storm: no listener");
 
-	policy(2000, 1, 1);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 	err = memcg_create(&cg, "oombench-storm");
 	if (!err)
 		err = memcg_write(&cg, "memory.max", STORM_MAX);

@@ -138,7 +138,7 @@ check "a refused set changes nothing, not even the valid setting (atomic)" sysct
 # ---------------- reset ----------------
 run reset
 expect 0 "reset: exit 0"
-check "reset: back to 2000 1 1" sysctl_is 2000 1 1
+check "reset: back to 2000 0 1" sysctl_is 2000 0 1
 
 # ---------------- apply ----------------
 printf '# test policy\ndelay = 300ms\nfrozen-bypass = off\norder = forward\n' >/tmp/p.conf

@@ -76,6 +76,7 @@ else tap_fail "--help lacks:$missing"; fi
 for s in on off forward reverse 'MS|DURATION'; do has "$tmp/out" "$s" || missing="$missing $s"; done
 if [ -z "$missing" ]; then tap_ok "--help shows the setting values"; else tap_fail "--help lacks:$missing"; fi
 t "--help documents exit codes 0-5" sh -c "grep -q 'Exit status: 0 ok, 1 failed, 2 usage' '$tmp/out' && grep -q '5 apply --check' '$tmp/out'"
+t "--help says which settings can leave robust-futex waiters hanging" sh -c "grep -q 'Robust futexes: delay 0' '$tmp/out' && grep -q 'or frozen-bypass on can leave' '$tmp/out'"
 rc_is 0 "-V" -V
 has "$tmp/out" "oomctl " && tap_ok "-V prints the version" || tap_fail "-V prints the version"
 
@@ -302,7 +303,7 @@ else
 	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
 		 pid tgid comm uid memcg_id oom_score_adj frozen reason result attempts duration_us \
 		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changer_pid changer_uid \
-		 changed_via count victims queued_delay reaped_kb events_dropped latency_hist from_us \
+		 changed_via count victims queued_delay events_dropped latency_hist from_us \
 		 to_us changes OOMCTL_TRACEFS vm.oom_reap_delay_ms vm.oom_reap_frozen_bypass \
 		 vm.oom_reap_order 'process_mrelease(2)' 'sysctl(8)' 'oomctl(1)' systemd-oomd; do
 		grep -qF -- "$k" "$tmp/man.txt" || missing="$missing $k"

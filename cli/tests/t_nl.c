@@ -190,6 +190,7 @@ static void test_stats(void)
 {
 	struct nlmsghdr *nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
 	struct oom_stats st;
+	char want[64];
 	struct nl_err e;
 	bool order = true;
 
@@ -215,7 +216,8 @@ static void test_stats(void)
 	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
 	mnl_attr_put_u64(nlh, OOM_A_STATS_VICTIMS, 1);
 	mnl_attr_put_u32(nlh, OOM_A_STATS_LATENCY_HIST, 1);
-	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, "attribute 12: expected 8 bytes"),
+	snprintf(want, sizeof(want), "attribute %d: expected 8 bytes", OOM_A_STATS_LATENCY_HIST);
+	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, want),
 	   "stats: a 4-byte bucket rejected: %s", e.msg);
 }
 

@@ -4,17 +4,16 @@
 #define OOMCTL_OOM_POLICY_H
 
 #include <stdbool.h>
+#include <linux/oom_netlink.h>	/* the defaults and limits, from the spec */
 
 #define OOM_REAP_DELAY_MS	"/proc/sys/vm/oom_reap_delay_ms"
 #define OOM_REAP_FROZEN_BYPASS	"/proc/sys/vm/oom_reap_frozen_bypass"
 #define OOM_REAP_ORDER		"/proc/sys/vm/oom_reap_order"
 
-#define OOM_REAP_DELAY_DEFAULT		2000U
-#define OOM_REAP_DELAY_MAX		10000U
-#define OOM_REAP_FROZEN_BYPASS_DEFAULT	1U
-#define OOM_REAP_ORDER_FORWARD		0U
-#define OOM_REAP_ORDER_REVERSE		1U
-#define OOM_REAP_ORDER_DEFAULT		OOM_REAP_ORDER_REVERSE
+/* Unsigned, as the sysctls are read and written */
+#define OOM_REAP_DELAY_DEFAULT		((unsigned int)OOM_REAP_DELAY_DEFAULT_MS)
+#define OOM_REAP_DELAY_MAX		((unsigned int)OOM_REAP_DELAY_MAX_MS)
+#define OOM_REAP_FROZEN_BYPASS_DEFAULT	((unsigned int)OOM_FROZEN_BYPASS_DEFAULT)
 
 /* The patched kernel is running (the sysctls exist). */
 bool oom_policy_present(void);
@@ -23,7 +22,7 @@ bool oom_policy_present(void);
 int oom_policy_set(unsigned int delay_ms, unsigned int frozen_bypass,
 		   unsigned int order);
 
-/* Back to 2000/1/1; a no-op on a kernel without the sysctls. */
+/* Back to the defaults; a no-op on a kernel without the sysctls. */
 int oom_policy_restore_defaults(void);
 
 /* "forward"/"reverse", as the tracepoints print the order. */

@@ -542,6 +542,7 @@ struct ntf_spec {
 	int maxattr;
 	const unsigned char *size;	/* by attribute type */
 	unsigned int required;		/* mask of attribute types */
+	unsigned int optional;		/* may be there, see ntf_check() */
 };
 
 #define B(x) (1u << (x))
@@ -596,17 +597,23 @@ static const struct ntf_spec ntf_specs[OOM_CMD_MAX + 1] = {
 		"victim-ntf", OOM_A_EVENT_MAX, event_sizes,
 		EV_COMMON | EV_RSS | B(OOM_A_EVENT_TGID) | B(OOM_A_EVENT_COMM) |
 		B(OOM_A_EVENT_UID) | B(OOM_A_EVENT_MEMCG_ID) |
-		B(OOM_A_EVENT_OOM_SCORE_ADJ) | B(OOM_A_EVENT_FROZEN),
+		B(OOM_A_EVENT_OOM_SCORE_ADJ),
 	},
 	[OOM_CMD_REAP_QUEUED_NTF] = {
 		"reap-queued-ntf", OOM_A_EVENT_MAX, event_sizes,
-		EV_COMMON | B(OOM_A_EVENT_DELAY_MS) | B(OOM_A_EVENT_REASON),
+		EV_COMMON | B(OOM_A_EVENT_DELAY_MS) | B(OOM_A_EVENT_REASON) |
+		B(OOM_A_EVENT_FROZEN),
 	},
+	/*
+	 * reap-order only when a walk was made (not for exited-first),
+	 * attempts only when one was made (not when the delay timer found
+	 * the victim gone).
+	 */
 	[OOM_CMD_REAP_DONE_NTF] = {
 		"reap-done-ntf", OOM_A_EVENT_MAX, event_sizes,
 		EV_COMMON | EV_RSS | B(OOM_A_EVENT_SOURCE) |
-		B(OOM_A_EVENT_REAP_ORDER) | B(OOM_A_EVENT_RESULT) |
-		B(OOM_A_EVENT_ATTEMPTS) | B(OOM_A_EVENT_DURATION_US),
+		B(OOM_A_EVENT_RESULT) | B(OOM_A_EVENT_DURATION_US),
+		B(OOM_A_EVENT_REAP_ORDER) | B(OOM_A_EVENT_ATTEMPTS),
 	},
 };
 
@@ -698,7 +705,7 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		t = nla_type(a);
 		if (t == pad)
 			continue;
-		if (t > sp->maxattr || !(sp->required & B(t))) {
+		if (t > sp->maxattr || !((sp->required | sp->optional) & B(t))) {
 			BAD("%s: attribute %d is not in the spec's list for it", sp->name, t);
 			continue;
 		}
@@ -746,6 +753,13 @@ badlen:
 	if ((seen & sp->required) != sp->required)
 		BAD("%s: attributes missing (have %#x, need %#x)",
 		    sp->name, seen, sp->required);
+	if (g->cmd == OOM_CMD_REAP_DONE_NTF &&
+	    !(seen & B(OOM_A_EVENT_REAP_ORDER)) !=
+	    (n->v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_EXITED_FIRST))
+		BAD("%s: reap-order %s with result %llu", sp->name,
+		    seen & B(OOM_A_EVENT_REAP_ORDER) ? "present" : "absent",
+		    (unsigned long long)n->v[OOM_A_EVENT_RESULT]);
+	n->present = seen;
 	return 0;
 }
 

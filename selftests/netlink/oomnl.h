@@ -32,9 +32,9 @@
 #define OOMNL_SYSCTL_ORDER	"/proc/sys/vm/oom_reap_order"
 
 /* Boot defaults, restored by every test. */
-#define OOMNL_DEFAULT_DELAY	2000
-#define OOMNL_DEFAULT_BYPASS	1
-#define OOMNL_DEFAULT_ORDER	OOM_REAP_ORDER_REVERSE
+#define OOMNL_DEFAULT_DELAY	OOM_REAP_DELAY_DEFAULT_MS
+#define OOMNL_DEFAULT_BYPASS	OOM_FROZEN_BYPASS_DEFAULT
+#define OOMNL_DEFAULT_ORDER	OOM_REAP_ORDER_DEFAULT
 
 struct oomnl {
 	struct nl_sock *sk;
@@ -97,6 +97,7 @@ struct oom_ntf {
 	uint8_t cmd;		/* OOM_CMD_*_NTF */
 	uint64_t v[32];		/* by attribute type (s32 sign-extended) */
 	char comm[64];		/* OOM_A_EVENT_COMM */
+	uint32_t present;	/* mask of the attribute types present */
 	int nbad;		/* deviations from the spec (attributes not */
 	char bad[160];		/* listed, missing, twice, wrong size or
 				 * range): how many, and the first */

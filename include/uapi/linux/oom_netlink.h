@@ -10,8 +10,11 @@
 #define OOM_FAMILY_NAME		"oom"
 #define OOM_FAMILY_VERSION	1
 
-#define OOM_REAP_DELAY_MAX_MS	10000
-#define OOM_LATENCY_BUCKETS	24
+#define OOM_REAP_DELAY_MAX_MS		10000
+#define OOM_REAP_DELAY_DEFAULT_MS	2000
+#define OOM_FROZEN_BYPASS_DEFAULT	0
+#define OOM_REAP_ORDER_DEFAULT		1
+#define OOM_LATENCY_BUCKETS		24
 
 /**
  * enum oom_reap_order - Direction in which the victim's address space is
@@ -52,8 +55,10 @@ enum oom_reap_source {
  * enum oom_reap_result - How a reap ended.
  * @OOM_REAP_RESULT_REAPED: The address space was unmapped.
  * @OOM_REAP_RESULT_EXITED_FIRST: The victim's exit_mmap() got there first.
- * @OOM_REAP_RESULT_GAVE_UP: The mmap_lock stayed contended through all
- *   retries.
+ * @OOM_REAP_RESULT_GAVE_UP: The address space could not be reaped: the
+ *   mmap_lock stayed contended, or an mmu notifier would have had to block,
+ *   through all of the oom_reaper's attempts or the single attempt of
+ *   process_mrelease(2), which then fails with EAGAIN.
  */
 enum oom_reap_result {
 	OOM_REAP_RESULT_REAPED,
@@ -121,7 +126,6 @@ enum {
 	OOM_A_STATS_EXITED_FIRST,
 	OOM_A_STATS_GAVE_UP,
 	OOM_A_STATS_MRELEASE_CALLS,
-	OOM_A_STATS_REAPED_KB,
 	OOM_A_STATS_EVENTS_DROPPED,
 	OOM_A_STATS_LATENCY_HIST,
 
