@@ -88,6 +88,28 @@ def fratio(r):
     return "–" if r is None else f"{r:.2f}"
 
 
+def fsigned(x, nd=0):
+    return "–" if x is None else f"{x:+.{nd}f}"
+
+
+def pct(paired):
+    """Median of paired ratios as a percentage over 1."""
+    m = (paired or {}).get("median")
+    return None if m is None else (m - 1) * 100
+
+
+def fci(ci, fmt="{:.2f}"):
+    return "–" if not ci else f"{fmt.format(ci[0])} … {fmt.format(ci[1])}"
+
+
+def thp_absent(S, sec):
+    """Why a section has no THP-on rows."""
+    t = S.get("thp", {}).get(sec)
+    if t and not t.get("available", 1):
+        return "not measured, the kernel has no transparent hugepages (no /sys/kernel/mm/transparent_hugepage)"
+    return "not measured in this run (`-t off`, or a run from before the THP configurations)"
+
+
 def sub(a, b):
     return None if a is None or b is None else a - b
 
@@ -118,6 +140,137 @@ def order_metrics(r):
 def by(records, **kw):
     return [r for r in records if all(r.get(k) == v for k, v in kw.items())]
 
+
+def thp_of(r):
+    """1 when the victim's heap was set up PMD-mapped (records before THP runs: 0)."""
+    return 1 if r.get("thp") else 0
+
+
+# the section-1 subsets: (key, THP on, probe >= PAR_OK only)
+SUBSETS = (("all", 0, False), ("par", 0, True), ("thp", 1, False), ("thp_par", 1, True))
+
+# ---------------------------------------------------------------- sparse (section 1b)
+
+
+def sparse_metric(r):
+    """ms: the reaper's own pass (reap_result duration_us), or the process_mrelease() call."""
+    us = r.get("call_us") if r.get("way") == "mrelease" else r.get("reap_us")
+    return us / 1000.0 if us is not None and us >= 0 else None
+
+
+def sparse_summary(recs):
+    done = [r for r in by(recs, sec="sparse") if not r.get("skipped")]
+    out = {"rows": [], "skipped": {}}
+    for r in by(recs, sec="sparse", skipped=1):
+        k = f"{r['case']} {r['way']} {r['cfg']}" + (" THP" if thp_of(r) else "")
+        out["skipped"][k] = out["skipped"].get(k, 0) + 1
+    cases = sorted({r["case"] for r in done},
+                   key=lambda c: min(x.get("map_gib", 0) for x in done if x["case"] == c))
+    for case in cases:
+        for way in ("reaper", "mrelease"):
+            for thp in (0, 1):
+                rs = [r for r in done if r["case"] == case and r["way"] == way and thp_of(r) == thp]
+                if not rs:
+                    continue
+                row = {"case": case, "way": way, "thp": thp, "map_gib": rs[0].get("map_gib"),
+                       "touch_mib": rs[0].get("touch_mib"),
+                       "metric_name": "process_mrelease() call" if way == "mrelease"
+                       else "reaper pass (reap_result duration_us)"}
+                raw = {}
+                for cfg in ("forward", "reverse"):
+                    x = [r for r in rs if r["cfg"] == cfg]
+                    raw[cfg] = [m for m in (sparse_metric(r) for r in x) if m is not None]
+                    res = {}
+                    for r in x:
+                        k = r.get("result") or "none"
+                        res[k] = res.get(k, 0) + 1
+                    row[cfg] = {
+                        "metric": stats(raw[cfg]),
+                        "reap": stats([r["reap_us"] / 1000.0 for r in x if r.get("reap_us", -1) >= 0]),
+                        "kill_to_end": stats([r["kill_to_reap_end_us"] / 1000.0 for r in x
+                                              if r.get("kill_to_reap_end_us", -1) >= 0]),
+                        "huge_mib": stats([r["anon_huge_kb"] / 1024 for r in x
+                                           if r.get("anon_huge_kb", -1) >= 0]),
+                        "left_mib": stats([r["charged_after_kb"] / 1024 for r in x
+                                           if r.get("charged_after_kb") is not None]),
+                        "attempts": sorted({r.get("attempts") for r in x if r.get("attempts") is not None}),
+                        "results": res,
+                    }
+                row["ratio"] = med_ratio(raw["reverse"], raw["forward"]) if raw["reverse"] and raw["forward"] else None
+                row["ci"] = boot_ci([raw["reverse"], raw["forward"]], med_ratio)
+                paired = []
+                for rep in sorted({r["rep"] for r in rs}):
+                    f = [sparse_metric(r) for r in rs if r["rep"] == rep and r["cfg"] == "forward"]
+                    v = [sparse_metric(r) for r in rs if r["rep"] == rep and r["cfg"] == "reverse"]
+                    if f and v and f[0] and v[0] is not None:
+                        paired.append(v[0] / f[0])
+                row["paired"] = stats(paired)
+                if way == "mrelease":
+                    rf = [r["reap_us"] / 1000.0 for r in rs if r["cfg"] == "forward" and r.get("reap_us", -1) >= 0]
+                    rv = [r["reap_us"] / 1000.0 for r in rs if r["cfg"] == "reverse" and r.get("reap_us", -1) >= 0]
+                    row["ratio_reap"] = med_ratio(rv, rf) if rv and rf else None
+                    row["ci_reap"] = boot_ci([rv, rf], med_ratio)
+                out["rows"].append(row)
+    return out
+
+
+def md_sparse(S, P, plot):
+    sp = S.get("sparse") or {}
+    if not sp.get("rows") and not sp.get("skipped"):
+        return
+    rows = sp["rows"]
+    P("## 1b. Sparse address space")
+    P("")
+    touch = rows[0]["touch_mib"] if rows else "?"
+    P(f"One `MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE` mapping of 1 TiB or 16 TiB of which {touch} MiB "
+      "are written, in four 2 MiB-aligned chunks at the bottom, one and two thirds, and the top "
+      "(selftests/lib `victim_spawn_sparse()`, the victim of the `oom_reap_sparse` selftest), "
+      "alone in a memory cgroup.  Each victim is reaped once:")
+    P("")
+    P("* **reaper**: memcg OOM kill (`memory.max` lowered from outside; the writer, the victim "
+      "and the bench on CPU 1, the oom_reaper alone on CPU 0), `vm.oom_reap_delay_ms=0`, the "
+      "victim's mm pinned from outside (selftests/lib/mm_pin.h) so that `exit_mmap()` cannot run "
+      "and the reaper frees everything.  Measured: **`duration_us` of `oom:reap_result`**, the "
+      "reaper's own pass; kill→reap end (`oom:mark_victim` → `oom:reap_result`) beside it.")
+    P("* **mrelease**: `pidfd_send_signal(SIGKILL)`, the victim held at its exit stop before "
+      "`exit_mm()` (selftests/lib/exit_stop.h), then `process_mrelease()`, which does all the "
+      "freeing.  Measured: **the syscall's time** (CLOCK_MONOTONIC around it); `duration_us` of "
+      "its `oom:reap_result` beside it.")
+    P("* **THP on**: the victim is set up with THP `always` (see section 1), so the written chunks "
+      "are PMD-mapped (huge MiB = `AnonHugePages` of the victim before the kill).")
+    P("")
+    P("forward/reverse = `vm.oom_reap_order` 0/1; sizes, ways, THP and orders interleaved in "
+      "each repetition, the order rotating.  Times in ms.")
+    P("")
+    P("| mapping | reaped by | THP | order | n | **measured** | reap_result duration | kill→reap end | huge MiB | left charged MiB | attempts | results |")
+    P("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        for cfg in ("forward", "reverse"):
+            x = row[cfg]
+            res = ", ".join(f"{k} {v}" for k, v in sorted(x["results"].items()))
+            P(f"| {row['case']} | {row['way']} | {'on' if row['thp'] else 'off'} | {cfg} | "
+              f"{x['metric'].get('n', 0)} | {fstat(x['metric'], 1)} | {fstat(x['reap'], 1)} | "
+              f"{fnum(x['kill_to_end'].get('median'))} | {fnum(x['huge_mib'].get('median'), 0)} | "
+              f"{fnum(x['left_mib'].get('median'))} | {', '.join(str(a) for a in x['attempts'])} | {res} |")
+    P("")
+    P("| mapping | reaped by | THP | reverse ÷ forward, medians of the measured time | 95 % interval | per repetition (paired) | reap_result duration ratio (mrelease) |")
+    P("|---|---|---|---|---|---|---|")
+    for row in rows:
+        extra = (f"{fratio(row.get('ratio_reap'))} ({fci(row.get('ci_reap'))})"
+                 if row["way"] == "mrelease" else "–")
+        P(f"| {row['case']} | {row['way']} | {'on' if row['thp'] else 'off'} | "
+          f"**{fratio(row['ratio'])}** | {fci(row['ci'])} | {fstat(row['paired'], 2)} | {extra} |")
+    P("")
+    if not any(r["thp"] for r in rows):
+        P(f"THP on: {thp_absent(S, 'sparse')}.")
+        P("")
+    if sp.get("skipped"):
+        P("Not repeated after its reaps had taken 60 s in all (bench/src/sec_sparse.c): "
+          + ", ".join(f"{k} ({v} repetitions skipped)" for k, v in sorted(sp["skipped"].items())) + ".")
+        P("")
+    plot("sparse")
+
+
 # ---------------------------------------------------------------- summary
 
 
@@ -140,23 +293,29 @@ def summarize(recs, footprint):
                              "unit": unit, "met": met, "note": note, "ci": ci,
                              "resolved": resolved})
 
-    # 1. order
+    # 1. order (THP off: the "all" and "par" subsets, as before; THP on: "thp", "thp_par")
     for sec, cfgs in (("order", ("reverse", "forward", "none")),
                       ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"))):
         out = {}
         for case in sorted({r["case"] for r in by(recs, sec=sec)}):
             c = {}
-            for subset in ("all", "par"):
-                d = {}
+            for subset, thp, par in SUBSETS:
+                rsets = {cfg: [r for r in by(recs, sec=sec, case=case, cfg=cfg)
+                               if thp_of(r) == thp and r.get("killed", 1)] for cfg in cfgs}
+                if thp and not any(rsets.values()):
+                    continue
+                d = {"thp": thp}
                 for cfg in cfgs:
-                    rs = [r for r in by(recs, sec=sec, case=case, cfg=cfg)
-                          if r.get("killed", 1)]
+                    rs = rsets[cfg]
                     ms = [order_metrics(r) for r in rs]
-                    if subset == "par":
+                    if par:
                         ms = [m for m in ms if m["par"] >= PAR_OK]
                     d[cfg] = {k: stats([m.get(k) for m in ms])
                               for k in ("freed", "exit_mmap", "unmap", "tail", "exit_start",
                                         "reap_start", "reap", "mrelease_call", "par")}
+                    d[cfg]["huge_mib"] = stats([r["anon_huge_kb"] / 1024 for r in rs
+                                                if r.get("anon_huge_kb", -1) >= 0 and
+                                                (not par or order_metrics(r)["par"] >= PAR_OK)])
                     d[cfg]["results"] = {}
                     for r in rs:
                         res = r.get("result") or "none"
@@ -166,10 +325,9 @@ def summarize(recs, footprint):
                 d["ratio_rev_none"] = ratio(med[cfgs[0]], med[cfgs[2]])
                 raw = {}
                 for cfg in cfgs:
-                    ms = [order_metrics(r) for r in by(recs, sec=sec, case=case, cfg=cfg)
-                          if r.get("killed", 1)]
+                    ms = [order_metrics(r) for r in rsets[cfg]]
                     raw[cfg] = [m["freed"] for m in ms if m["freed"] is not None and
-                                (subset == "all" or m["par"] >= PAR_OK)]
+                                (not par or m["par"] >= PAR_OK)]
                 d["ci_rev_fwd"] = boot_ci([raw[cfgs[0]], raw[cfgs[1]]], med_ratio)
                 d["ci_rev_none"] = boot_ci([raw[cfgs[0]], raw[cfgs[2]]], med_ratio)
                 d["ratio_fwd_none"] = ratio(med[cfgs[1]], med[cfgs[2]])
@@ -179,10 +337,10 @@ def summarize(recs, footprint):
                 for rep in reps:
                     f = {}
                     for cfg in cfgs:
-                        rr = by(recs, sec=sec, case=case, cfg=cfg, rep=rep)
+                        rr = [r for r in rsets[cfg] if r["rep"] == rep]
                         if rr:
                             m = order_metrics(rr[0])
-                            if subset == "all" or m["par"] >= PAR_OK:
+                            if not par or m["par"] >= PAR_OK:
                                 f[cfg] = m["freed"]
                     if f.get(cfgs[0]) and f.get(cfgs[1]):
                         pr_f.append(f[cfgs[0]] / f[cfgs[1]])
@@ -193,6 +351,7 @@ def summarize(recs, footprint):
                 c[subset] = d
             out[case] = c
         S[sec] = out
+    S["thp"] = {r.get("for"): r for r in by(recs, sec="thp")}
     probes = [order_metrics(r)["par"] for r in by(recs, sec="order") + by(recs, sec="lmkd")]
     S["probe"] = {"stats": stats(probes),
                   "share_ok": (sum(1 for p in probes if p >= PAR_OK) / len(probes)) if probes else None}
@@ -205,11 +364,27 @@ def summarize(recs, footprint):
     target("… the same, only kills with both vCPUs running (probe ≥ %.1f): reverse ÷ forward" % PAR_OK,
            op.get("ratio_rev_fwd"), "<=", 0.75)
     target("… reverse ÷ exit alone (probe ≥ %.1f)" % PAR_OK, op.get("ratio_rev_none"), "<=", 0.55)
+    ot = S["order"].get("many", {}).get("thp")
+    if ot:
+        target("reverse ÷ forward, kill→freed, many VMAs (OOM kill), THP on (PMD-mapped heap)",
+               ot.get("ratio_rev_fwd"), "<=", 0.75, note="the THP-off target, for comparison",
+               ci=ot.get("ci_rev_fwd"))
     lk = S["lmkd"].get("many", {}).get("all", {})
     target("lmkd kill + process_mrelease: reverse ÷ forward", lk.get("ratio_rev_fwd"), "<=", 0.75,
            note="same target as the OOM kill", ci=lk.get("ci_rev_fwd"))
     target("lmkd kill + process_mrelease: reverse ÷ kill only", lk.get("ratio_rev_none"), "<=", 0.55,
            note="same target as the OOM kill", ci=lk.get("ci_rev_none"))
+
+    # 1b. sparse
+    S["sparse"] = sparse_summary(recs)
+    for row in S["sparse"]["rows"]:
+        if row["thp"]:
+            continue
+        target(f"sparse {row['case']} mapping, {row['touch_mib']} MiB written, reaped by "
+               f"{'the oom_reaper' if row['way'] == 'reaper' else 'process_mrelease'}: "
+               f"reverse ÷ forward, {row['metric_name']}", row["ratio"], "<=", 1.5,
+               note=("issue 10's target" if (row["map_gib"] or 0) >= 16384
+                     else "the 16 TiB case's bound, issue 10"), ci=row["ci"])
 
     # 2. frozen
     fr = {}
@@ -297,6 +472,15 @@ def summarize(recs, footprint):
                 paired.append(a[0]["ms_per_kill"] / b[0]["ms_per_kill"])
         v["paired"] = stats(paired)
         v["ci_pct"] = boot_ci([paired], lambda a: (quantile(a, 0.5) - 1) * 100)
+        diffs = []
+        for rep in sorted({r["rep"] for r in by(recs, sec="storm", phase="overhead")}):
+            a = by(recs, sec="storm", phase="overhead", cfg=cfg, rep=rep)
+            b = by(recs, sec="storm", phase="overhead", cfg="none", rep=rep)
+            if a and b:
+                diffs.append((a[0]["ms_per_kill"] - b[0]["ms_per_kill"]) * 1000)
+        v["diff_us"] = stats(diffs)
+        v["ci_diff_us"] = boot_ci([diffs], lambda a: quantile(a, 0.5))
+        v["pairs"] = len(diffs)
     fg = by(recs, sec="storm", phase="finegrain")
     if fg:
         kinds = [k for k in ("queued", "read", "joined") if any(x["cfg"] == k for x in fg)]
@@ -315,6 +499,16 @@ def summarize(recs, footprint):
                     paired.append(a[0]["ms_per_kill"] / b[0]["ms_per_kill"])
             fgs["kinds"][k]["paired"] = stats(paired)
             fgs["kinds"][k]["ci_pct"] = boot_ci([paired], lambda a: (quantile(a, 0.5) - 1) * 100)
+            diffs = []
+            for rep in sorted({x["rep"] for x in fg}):
+                a = [x for x in fg if x["rep"] == rep and x["cfg"] == k]
+                b = [x for x in fg if x["rep"] == rep and x["cfg"] == base_kind]
+                if a and b:
+                    diffs.append((a[0]["ms_per_kill"] - b[0]["ms_per_kill"]) * 1000)
+            fgs["kinds"][k]["diff_us"] = stats(diffs)
+            fgs["kinds"][k]["ci_diff_us"] = boot_ci([diffs], lambda a: quantile(a, 0.5))
+            fgs["kinds"][k]["pairs"] = len(diffs)
+        fgs["rounds"] = len({x["rep"] for x in fg})
         st["finegrain"] = fgs
     for r in by(recs, sec="storm", phase="session"):
         st["session"].append({k: r.get(k) for k in (
@@ -429,7 +623,7 @@ def profile_summary(recs, sysmap):
     out = {"sysmap": sysmap, "cats": [c for c, _ in PROF_CATS] + [PROF_OTHER], "by": {}}
     kills = {}
     for r in by(recs, sec="order-prof"):
-        k = f"{r['case']}/{r['cfg']}"
+        k = f"{r['case']}/{r['cfg']}" + ("/thp" if thp_of(r) else "")
         kills[k] = kills.get(k, 0) + 1
     for r in prof:
         key = r["cfg"]
@@ -458,7 +652,7 @@ def profile_unsampled(out, recs):
     for d in out["by"].values():
         d["window_ms"] = 0
     for r in by(recs, sec="order-prof"):
-        key = f"{r['case']}/{r['cfg']}"
+        key = f"{r['case']}/{r['cfg']}" + ("/thp" if thp_of(r) else "")
         if key in out["by"] and r.get("t_waited") is not None and r.get("t_go") is not None:
             out["by"][key]["window_ms"] += \
                 (r["t_waited"] - r["t_go"] + 20)
@@ -527,13 +721,15 @@ def plots(recs, S, outdir, workdir):
         data, plots_ = {}, []
         xt, xs = [], []
         x = 0
-        for case in cases:
+        for case, thp in [(c, t) for c in cases for t in (0, 1)
+                          if ("thp" if t else "all") in S[sec][c]]:
             for cfg in cfgs:
                 x += 1
                 xs.append(x)
-                xt.append(f'"{case}\\n{cfg}" {x}')
+                xt.append(f'"{case}\\n{cfg}{chr(92) + "nTHP" if thp else ""}" {x}')
                 rows_ok, rows_bad = [], []
-                for i, r in enumerate(by(recs, sec=sec, case=case, cfg=cfg)):
+                for i, r in enumerate(r for r in by(recs, sec=sec, case=case, cfg=cfg)
+                                      if thp_of(r) == thp):
                     m = order_metrics(r)
                     if m["freed"] is None:
                         continue
@@ -542,7 +738,7 @@ def plots(recs, S, outdir, workdir):
                          m["exit_mmap"] if m["exit_mmap"] is not None else "NaN"))
                 data[f"{sec}_{x}_ok.dat"] = rows_ok or [(x, "NaN", "NaN", "NaN")]
                 data[f"{sec}_{x}_bad.dat"] = rows_bad or [(x, "NaN", "NaN", "NaN")]
-                med = S[sec][case]["all"][cfg]["freed"].get("median")
+                med = S[sec][case]["thp" if thp else "all"][cfg]["freed"].get("median")
                 data[f"{sec}_{x}_med.dat"] = [(x - 0.3, med if med else "NaN"), (x + 0.3, med if med else "NaN")]
             x += 0.5
         for xi in xs:
@@ -558,6 +754,30 @@ def plots(recs, S, outdir, workdir):
                   f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\nset key top left\n"
                   f"plot {', '.join(plots_)}\n")
         run(sec, script, data)
+
+    # 1b. sparse: the measured time per configuration, log scale
+    sp = [r for r in by(recs, sec="sparse") if not r.get("skipped")]
+    if sp:
+        data, pl, xt = {}, [], []
+        x = 0
+        for row in S["sparse"]["rows"]:
+            for cfg in ("forward", "reverse"):
+                x += 1
+                pts = [(x + jitter(i), sparse_metric(r)) for i, r in enumerate(
+                    r for r in sp if r["case"] == row["case"] and r["way"] == row["way"]
+                    and thp_of(r) == row["thp"] and r["cfg"] == cfg) if sparse_metric(r)]
+                data[f"sparse_{x}.dat"] = pts or [(x, "NaN")]
+                xt.append(f'"{row["case"]}\\n{"mrel." if row["way"] == "mrelease" else "reaper"}'
+                          f'{chr(92) + "nTHP" if row["thp"] else ""}\\n{cfg[:3]}" {x}')
+                pl.append(f"'sparse_{x}.dat' using 1:2 with points pt 7 ps 0.8 "
+                          f"lc rgb '{'#d62728' if cfg == 'reverse' else '#1f77b4'}' notitle")
+            x += 0.5
+        script = ("set title 'Section 1b: sparse mapping, reaper pass (reaper) / process_mrelease() call (mrel.); fwd blue, rev red'\n"
+                  "set logscale y\nset ylabel 'ms (log)'\nset grid ytics\nset bmargin 6\n"
+                  "set xtics font ',7'\n"
+                  f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\n"
+                  f"plot {', '.join(pl)}\n")
+        run("sparse", script, data)
 
     # 2. frozen: kill->reap start, log scale
     rows = {}
@@ -762,6 +982,13 @@ def md(S, host, made, recs):
     P("* **reaper** = `duration_us` of `oom:reap_result` (the reaper's or process_mrelease's pass); "
       "**exit_mmap** = its read-lock acquire → write-lock release; **unmap** = the `unmap_vmas()` "
       "part (read lock held); **tail** = `free_pgtables()` + `tlb_finish_mmu()` + VMA freeing.")
+    P("* **THP off / on**: on = the victim is set up (mapped and touched) while "
+      "`/sys/kernel/mm/transparent_hugepage/enabled` and `defrag` say `always`, and both are put "
+      "back before the kill, so its heap is PMD-mapped (each VMA starts on a 2 MiB boundary, in "
+      "both configurations) while the kill, the overflow area it is killed in and everything "
+      "else fault with the system's own setting; *huge MiB* = its `AnonHugePages` before the "
+      "kill.  Not `madvise(MADV_HUGEPAGE)`: the VM kernel has no madvise(2) "
+      "(CONFIG_ADVISE_SYSCALLS off); bench/src/thp.c.")
     P(f"* **probe**: before and after each kill the guest spins the same work on CPU 0, CPU 1, "
       f"then both at once: 2.0 = the host ran both vCPUs in parallel, 1.0 = they took turns "
       f"(the host has {host.get('host_cpus', '?')} cores shared with other work).  The "
@@ -776,34 +1003,42 @@ def md(S, host, made, recs):
                              ("lmkd", ("mrelease-reverse", "mrelease-forward", "kill-only"),
                               "lmkd-style kill + process_mrelease")):
         for case, c in S[sec].items():
-            for subset in ("all", "par"):
-                d = c[subset]
-                n = min(d[cfg]["freed"].get("n", 0) for cfg in cfgs)
+            for subset, tsub in (("all", "thp"), ("par", "thp_par")):
+                ds = [(0, c[subset])] + ([(1, c[tsub])] if tsub in c else [])
                 label = "all kills" if subset == "all" else f"probe ≥ {PAR_OK}"
-                P(f"**{title}, {case} VMA{'s' if case == 'many' else ''}, {label}**")
+                P(f"**{title}, {case} VMA{'s' if case == 'many' else ''}, {label}, THP off and on**")
                 P("")
                 reap_col = "process_mrelease pass" if sec == "lmkd" else "reaper pass"
-                P(f"| config | n | kill→freed | {reap_col} | exit_mmap | unmap | tail | kill→exit starts | kill→reaper starts | probe |")
-                P("|---|---|---|---|---|---|---|---|---|---|")
-                for cfg in cfgs:
-                    x = d[cfg]
-                    P(f"| {cfg} | {x['freed'].get('n', 0)} | {fstat(x['freed'])} | {fstat(x['reap'])} | "
-                      f"{fstat(x['exit_mmap'])} | {fnum(x['unmap'].get('median'))} | {fnum(x['tail'].get('median'))} | "
-                      f"{fnum(x['exit_start'].get('median'))} | {fnum(x['reap_start'].get('median'))} | "
-                      f"{fnum(x['par'].get('median'), 2)} |")
+                P(f"| THP | config | n | kill→freed | {reap_col} | exit_mmap | unmap | tail | kill→exit starts | kill→reaper starts | probe | huge MiB |")
+                P("|---|---|---|---|---|---|---|---|---|---|---|---|")
+                for thp, d in ds:
+                    for cfg in cfgs:
+                        x = d[cfg]
+                        P(f"| {'on' if thp else 'off'} | {cfg} | {x['freed'].get('n', 0)} | {fstat(x['freed'])} | "
+                          f"{fstat(x['reap'])} | "
+                          f"{fstat(x['exit_mmap'])} | {fnum(x['unmap'].get('median'))} | {fnum(x['tail'].get('median'))} | "
+                          f"{fnum(x['exit_start'].get('median'))} | {fnum(x['reap_start'].get('median'))} | "
+                          f"{fnum(x['par'].get('median'), 2)} | {fnum(x['huge_mib'].get('median'), 0)} |")
                 P("")
-                P(f"Ratios of medians: {cfgs[0]} ÷ {cfgs[1]} **{fratio(d['ratio_rev_fwd'])}**, "
-                  f"{cfgs[0]} ÷ {cfgs[2]} **{fratio(d['ratio_rev_none'])}**, "
-                  f"{cfgs[1]} ÷ {cfgs[2]} {fratio(d['ratio_fwd_none'])}.  "
-                  f"Per repetition (paired): {cfgs[0]} ÷ {cfgs[1]} {fstat(d['paired_rev_fwd'], 2)}, "
-                  f"{cfgs[0]} ÷ {cfgs[2]} {fstat(d['paired_rev_none'], 2)}.")
-                res = "; ".join(f"{cfg}: " + ", ".join(f"{k} {v}" for k, v in sorted(d[cfg]['results'].items()))
-                                for cfg in cfgs)
-                if subset == "all":
-                    P(f"Reap results: {res}.")
-                P("")
-                if n == 0 and subset == "par":
-                    P("(No kill had the probe at that level in this run.)")
+                for thp, d in ds:
+                    P(f"THP {'on' if thp else 'off'}: ratios of medians (95 % interval): {cfgs[0]} ÷ {cfgs[1]} "
+                      f"**{fratio(d['ratio_rev_fwd'])}** ({fci(d.get('ci_rev_fwd'))}), "
+                      f"{cfgs[0]} ÷ {cfgs[2]} **{fratio(d['ratio_rev_none'])}** ({fci(d.get('ci_rev_none'))}), "
+                      f"{cfgs[1]} ÷ {cfgs[2]} {fratio(d['ratio_fwd_none'])}.  "
+                      f"Per repetition (paired): {cfgs[0]} ÷ {cfgs[1]} {fstat(d['paired_rev_fwd'], 2)}, "
+                      f"{cfgs[0]} ÷ {cfgs[2]} {fstat(d['paired_rev_none'], 2)}.")
+                    P("")
+                    res = "; ".join(f"{cfg}: " + ", ".join(f"{k} {v}" for k, v in sorted(d[cfg]['results'].items()))
+                                    for cfg in cfgs)
+                    if subset == "all":
+                        P(f"Reap results (THP {'on' if thp else 'off'}): {res}.")
+                        P("")
+                    n = min(d[cfg]["freed"].get("n", 0) for cfg in cfgs)
+                    if n == 0 and subset == "par":
+                        P(f"(THP {'on' if thp else 'off'}: no kill had the probe at that level in this run.)")
+                        P("")
+                if len(ds) == 1 and subset == "all":
+                    P(f"THP on: {thp_absent(S, sec)}.")
                     P("")
         plot(sec)
 
@@ -882,6 +1117,8 @@ def md(S, host, made, recs):
                 P(f"* {k}, {role}: {tops}")
         P("")
         plot("profile")
+
+    md_sparse(S, P, plot)
 
     # 2
     fr = S["frozen"]
@@ -979,22 +1216,39 @@ def md(S, host, made, recs):
           "queues every notification in the OOM path, nothing else; `read` = a receiver thread "
           "reads them as they come (adds its wakeups and CPU time on the 2-vCPU guest).")
         P("")
-        P("| block | n | ms per kill | ÷ left, paired (median [IQR]) | messages |")
-        P("|---|---|---|---|---|")
+        P("| block | n | ms per kill | ÷ left, paired (median [IQR]) | overhead per kill − left, paired: µs (95 % interval) | overhead, % (95 % interval) | messages |")
+        P("|---|---|---|---|---|---|---|")
         for k, x in f["kinds"].items():
+            if k == "left":
+                P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | 1 | 0 | 0 | {x['messages']} |")
+                continue
             P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | "
-              f"{fstat(x.get('paired'), 3) if x.get('paired') else '–'} | {x['messages']} |")
+              f"{fstat(x.get('paired'), 3) if x.get('paired') else '–'} | "
+              f"{fsigned(x.get('diff_us', {}).get('median'))} ({fci(x.get('ci_diff_us'), '{:+.0f}')}) | "
+              f"{fsigned(pct(x.get('paired')), 1)} ({fci(x.get('ci_pct'), '{:+.1f}')}) | {x['messages']} |")
         P("")
+        q = f["kinds"].get("queued")
+        if q and q.get("pairs"):
+            P(f"**Listener cost in the OOM path** (for comparing kernels: the `queued` block against "
+              f"`left`): **{fsigned(q['diff_us'].get('median'))} µs per kill** (95 % interval "
+              f"{fci(q.get('ci_diff_us'), '{:+.0f}')} µs), **{fsigned(pct(q.get('paired')), 1)} %** "
+              f"(95 % interval {fci(q.get('ci_pct'), '{:+.1f}')} %), the median of {q['pairs']} "
+              f"paired repetitions (rounds), each a {f['block']}-kill `queued` block next to a "
+              f"{f['block']}-kill `left` block of the same round; {f['kinds']['queued']['ms_per_kill'].get('n', 0) * f['block']} "
+              f"kills per kind.  The interval is a bootstrap of the median over the rounds.")
+            P("")
         P("**Listener processes**, chunks of kills without a listener and with one started before "
           "and stopped after (interleaved, order alternating):")
         P("")
-    P("| listener | chunks | kills | ms per kill | with ÷ without | paired per chunk | delivered / expected |")
-    P("|---|---|---|---|---|---|---|")
+    P("| listener | chunks | kills | ms per kill | with ÷ without | paired per chunk | overhead per kill, paired: µs (95 % interval) | % (95 % interval) | delivered / expected |")
+    P("|---|---|---|---|---|---|---|---|---|")
     for cfg, v in st["overhead"].items():
         P(f"| {cfg} | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | "
           f"{fratio(v.get('ratio'))} | {fstat(v.get('paired'), 3) if v.get('paired') else '–'} | "
+          f"{fsigned(v.get('diff_us', {}).get('median'))} ({fci(v.get('ci_diff_us'), '{:+.0f}')}) over {v.get('pairs', 0)} pairs | "
+          f"{fsigned(pct(v.get('paired')), 1)} ({fci(v.get('ci_pct'), '{:+.1f}')}) | "
           f"{v['delivered']} / {v['expected']} |" if cfg != "none" else
-          f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – |")
+          f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – | – | – |")
     P("")
     nn = st["overhead"].get("none", {}).get("ms_per_kill", {})
     if nn.get("n"):

@@ -6,7 +6,7 @@
 #
 # Env:
 #   BENCH_REPS=N            repetitions per configuration (default 15)
-#   BENCH_SECTIONS=a,b      only these sections (order lmkd frozen delay ctl storm)
+#   BENCH_SECTIONS=a,b      only these sections (order lmkd sparse frozen delay ctl storm profile)
 #   BENCH_MODE=smoke        one repetition, tiny sizes (a quick try of the pipeline)
 #   BENCH_OUT=DIR           where results go (default bench/; smoke: build/bench-smoke)
 #   BENCH_FOOTPRINT_BUILD=1 also build the pristine and netlink-less objects

@@ -23,7 +23,7 @@ done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
 reps=${reps:-}
-sections=${sections:-order lmkd frozen delay ctl storm profile}
+sections=${sections:-order lmkd sparse frozen delay ctl storm profile}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
@@ -31,11 +31,14 @@ else exec 4>&1; fi
 
 # Per section: repetitions (oombench.reps / BENCH_REPS overrides them all)
 # and arguments.  Full-mode sizes are the issue's: a few hundred MiB over
-# many VMAs; the storm is >= 1000 kills with a listener.
+# many VMAs; 32 MiB written in 1 TiB and 16 TiB mappings; the storm is
+# >= 1000 kills with a listener.  order, lmkd and sparse run THP off and on
+# (-t off,on is their default; profile stays THP off).
 if [ "$mode" = smoke ]; then
 	n_default=1
 	a_order="-s 16 -v 8 -c many,one"
 	a_lmkd="-s 16 -v 8 -c many"
+	a_sparse="-s 8 -c 1t,16t"
 	a_frozen="-s 8"
 	a_delay="-s 8 -c 0,100"
 	a_ctl="-k 10"
@@ -43,9 +46,10 @@ if [ "$mode" = smoke ]; then
 	a_profile="-s 16 -v 8 -c many"
 else
 	n_default=15
-	n_order=25 n_lmkd=25 n_profile=5
+	n_order=25 n_lmkd=25 n_sparse=15 n_profile=5
 	a_order="-s 256 -v 128 -c many,one"
 	a_lmkd="-s 256 -v 128 -c many"
+	a_sparse="-s 32 -c 1t,16t"
 	a_frozen="-s 64"
 	a_delay="-s 64 -c 0,100,500,2000"
 	a_ctl="-k 200"

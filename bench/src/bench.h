@@ -33,6 +33,7 @@ struct bopts {
 	int session;		/* storm: kills in the one long listener session */
 	const char *oomctl;	/* path of oomctl, or NULL to use our own client */
 	const char *label;	/* free text copied into every record */
+	const char *thp;	/* order, lmkd, sparse: "off", "on" or "off,on" */
 };
 
 /* ---- output (out.c) ---- */
@@ -64,6 +65,8 @@ int set_oom_score_adj(pid_t pid, int adj);
 /* VmHWM / VmRSS of @pid in kB, -1 if unreadable */
 long proc_status_kb(pid_t pid, const char *key);
 long proc_cpu_ms(pid_t pid);
+/* A field of /proc/PID/smaps_rollup in kB (e.g. AnonHugePages), -1 if none */
+long proc_smaps_kb(pid_t pid, const char *key);
 /* wait for a child, retrying on EINTR; returns the status */
 int reap_child(pid_t pid);
 /*
@@ -78,11 +81,28 @@ double par_probe(void);
 /* Apply a policy via the sysctls (selftests/lib/oom_policy.h); dies on error */
 void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order);
 
+/* ---- transparent hugepages for the victims' heaps (thp.c) ---- */
+bool thp_available(void);
+/* Parse "off", "on", "off,on" into want[0] (off) and want[1] (on) */
+int thp_parse(const char *list, bool want[2]);
+/*
+ * Before a section that runs THP-on victims: remember the THP settings
+ * (put back by thp_restore(), also at exit) and say what they are in a
+ * "thp" record.  Without THP in the kernel, want[1] is cleared (the record
+ * says so); ENOENT if nothing is left to run.
+ */
+int thp_begin(const char *sec, const char *list, bool want[2]);
+/* Around a THP-on victim's setup: enabled=always, defrag=always; put back */
+void thp_victim_begin(void);
+void thp_victim_end(void);
+void thp_restore(void);
+
 /* ---- the victim (victim_mv.c) ---- */
 /*
  * A child in @cg, pinned to a CPU, holding @size bytes of touched anonymous
- * memory split into @vmas mappings (separated by unmapped guard pages, so
- * they cannot merge), then waiting on a pipe:
+ * memory split into @vmas mappings, each starting on a 2 MiB boundary and
+ * followed by an unmapped gap (so they cannot merge), set up with THP
+ * "always" when @thp (thp_victim_begin/end), then waiting on a pipe:
  *   victim_go_oom(): it touches an untouched overflow area until the memcg
  *                    OOM-kills it in its own page fault (the natural case:
  *                    nobody spins on memory.max while it exits);
@@ -96,7 +116,7 @@ struct mvictim {
 	int vmas;
 };
 int mvictim_spawn(struct mvictim *v, const struct memcg *cg, size_t size,
-		  int vmas, int cpu);
+		  int vmas, int cpu, bool thp);
 /* Set memory.max just above current usage and tell it to go over */
 int mvictim_go_oom(struct mvictim *v, const struct memcg *cg);
 /* SIGKILL (if still alive) and reap.  Safe on a zeroed victim. */
@@ -180,6 +200,7 @@ void prof_close(void);
 /* ---- sections ---- */
 int sec_order(const struct bopts *o);
 int sec_lmkd(const struct bopts *o);
+int sec_sparse(const struct bopts *o);
 int sec_frozen(const struct bopts *o);
 int sec_delay(const struct bopts *o);
 int sec_ctl(const struct bopts *o);

@@ -13,12 +13,14 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: oombench SECTION [options]\n"
-"sections: order lmkd frozen delay ctl storm profile\n"
+"sections: order lmkd sparse frozen delay ctl storm profile\n"
 "tools:    nlget (one-shot policy-get), nlmon (count oom notifications)\n"
 "  -n N        repetitions per configuration (default 15)\n"
-"  -s MIB      victim size (default 256)\n"
+"  -s MIB      victim size (default 256); sparse: MiB written (give 32)\n"
 "  -v N        VMAs of the \"many\" case (default 128)\n"
-"  -c LIST     cases: order/lmkd many,one; delay 0,100,...; storm auto,nlmon,oomctl\n"
+"  -c LIST     cases: order/lmkd many,one; sparse 1t,16t; delay 0,100,...;\n"
+"              storm auto,nlmon,oomctl\n"
+"  -t LIST     order/lmkd/sparse: THP off,on (default; profile: off)\n"
 "  -k N        storm: kills per chunk; ctl: operations per block (default 100)\n"
 "  -C N        storm: chunks per configuration (default 5)\n"
 "  -S N        storm: kills in the long session (default 1000)\n"
@@ -44,7 +46,7 @@ int main(int argc, char **argv)
 	if (!strcmp(sec, "nlmon"))
 		return tool_nlmon(argc - 1, argv + 1);
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:s:v:c:k:C:S:o:l:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:v:c:k:C:S:o:l:t:")) != -1) {
 		switch (c) {
 		case 'n': o.reps = atoi(optarg); break;
 		case 's': o.size = strtoul(optarg, NULL, 10) * MIB; break;
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 		case 'S': o.session = atoi(optarg); break;
 		case 'o': o.oomctl = optarg; break;
 		case 'l': o.label = optarg; break;
+		case 't': o.thp = optarg; break;
 		default: usage();
 		}
 	}
@@ -67,6 +70,8 @@ int main(int argc, char **argv)
 		return sec_order(&o);
 	if (!strcmp(sec, "lmkd"))
 		return sec_lmkd(&o);
+	if (!strcmp(sec, "sparse"))
+		return sec_sparse(&o);
 	if (!strcmp(sec, "frozen"))
 		return sec_frozen(&o);
 	if (!strcmp(sec, "delay"))

@@ -18,8 +18,14 @@
  * process_mrelease() from the killer on CPU 0.
  *   mrelease-reverse, mrelease-forward, kill-only
  *
- * Configurations are interleaved inside each repetition, in an order that
- * rotates from one repetition to the next.
+ * THP (-t off,on, the default): every case also runs with the victim's
+ * heap PMD-mapped (set up with THP "always", then the setting put back
+ * before the kill: bench/src/thp.c says why); records carry "thp" 0/1 and
+ * the victim's AnonHugePages.  Without THP in the kernel only THP-off runs and a
+ * "thp" record says so.
+ *
+ * Configurations (and THP off/on) are interleaved inside each repetition,
+ * in an order that rotates from one repetition to the next.
  */
 #include <errno.h>
 #include <signal.h>
@@ -68,11 +74,14 @@ static void parse_cases(const struct bopts *o, struct ocase *c, int *n)
 }
 
 static void common_fields(struct rec *r, const struct bopts *o,
-			  const char *cname, int vmas, const char *cfg, int rep)
+			  const char *cname, int vmas, const char *cfg, int rep,
+			  bool thp, long huge_kb)
 {
 	rec_str(r, "case", cname);
 	rec_str(r, "cfg", cfg);
 	rec_int(r, "rep", rep);
+	rec_int(r, "thp", thp);
+	rec_int(r, "anon_huge_kb", huge_kb);
 	rec_int(r, "size_mib", o->size / MIB);
 	rec_int(r, "vmas", vmas);
 	if (o->label)
@@ -92,9 +101,10 @@ static bool profiling;
 static pid_t the_reaper;
 
 static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
-		   const struct ocase *c, const char *cfg, int rep)
+		   const struct ocase *c, const char *cfg, int rep, bool thp)
 {
 	struct mvictim v;
+	long huge;
 	struct kobs k;
 	struct rec r;
 	int64_t t_go, t_waited;
@@ -109,10 +119,11 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	else
 		policy(10000, 1, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU);
+	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
 		die("order: victim: %s", strerror(err));
 	pid = v.pid;
+	huge = proc_smaps_kb(pid, "AnonHugePages");
 	ktrace_follow(kt, pid);
 	ktrace_drain(kt);
 	usleep(20000);	/* let the system settle after the victim's setup */
@@ -133,7 +144,8 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 		char key[64];
 
 		prof_enable(false);
-		snprintf(key, sizeof(key), "%s/%s", c->name, cfg);
+		snprintf(key, sizeof(key), "%s/%s%s", c->name, cfg,
+			 thp ? "/thp" : "");
 		prof_drain(key, pid, the_reaper);
 	}
 
@@ -142,7 +154,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
 		     20000);
 	rec_begin(&r, profiling ? "order-prof" : "order");
-	common_fields(&r, o, c->name, c->vmas, cfg, rep);
+	common_fields(&r, o, c->name, c->vmas, cfg, rep, thp, huge);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	rec_num(&r, "par_before", par0);
 	rec_num(&r, "par_after", par1);
@@ -156,8 +168,9 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 }
 
 static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
-		    const struct ocase *c, const char *cfg, int rep)
+		    const struct ocase *c, const char *cfg, int rep, bool thp)
 {
+	long huge;
 	bool mrelease = strncmp(cfg, "mrelease", 8) == 0;
 	int64_t t_kill, t_mr0 = -1, t_mr1 = -1, t_waited;
 	long mr_ret = 0, mr_errno = 0;
@@ -170,10 +183,11 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 
 	policy(2000, 1, strcmp(cfg, "mrelease-forward") ? 1 : 0);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU);
+	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
 		die("lmkd: victim: %s", strerror(err));
 	pid = v.pid;
+	huge = proc_smaps_kb(pid, "AnonHugePages");
 	pidfd = syscall(__NR_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		die("pidfd_open: %s", strerror(errno));
@@ -202,7 +216,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	if (k.kill_sig < 0)	/* no signal event: fall back on our clock */
 		k.kill_sig = t_kill;
 	rec_begin(&r, "lmkd");
-	common_fields(&r, o, c->name, c->vmas, cfg, rep);
+	common_fields(&r, o, c->name, c->vmas, cfg, rep, thp, huge);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	rec_num(&r, "par_before", par0);
 	rec_num(&r, "par_after", par1);
@@ -226,12 +240,20 @@ static int run(const struct bopts *o, bool lmkd)
 	static const char *const lmkd_cfgs[] = {
 		"mrelease-reverse", "mrelease-forward", "kill-only" };
 	const char *const *cfgs = lmkd ? lmkd_cfgs : oom_cfgs;
+	const char *sec = profiling ? "profile" : lmkd ? "lmkd" : "order";
 	struct ocase cases[4];
 	struct ktrace kt;
 	struct memcg cg;
-	int ncases, err;
+	bool want[2], modes[2];
+	int ncases, nmodes = 0, err;
 
 	parse_cases(o, cases, &ncases);
+	if (thp_begin(sec, o->thp ? o->thp : "off,on", want))
+		die("%s: only THP-on configurations asked for, and no THP", sec);
+	if (want[0])
+		modes[nmodes++] = false;
+	if (want[1])
+		modes[nmodes++] = true;
 	if (pin_self(REAPER_CPU))
 		die("cannot pin to CPU %d", REAPER_CPU);
 	pin_reaper(REAPER_CPU);
@@ -246,19 +268,26 @@ static int run(const struct bopts *o, bool lmkd)
 
 	for (int rep = 0; rep < o->reps; rep++) {
 		for (int ci = 0; ci < ncases; ci++) {
-			for (int i = 0; i < 3; i++) {
-				const char *cfg = cfgs[(i + rep) % 3];
+			for (int t = 0; t < nmodes; t++) {
+				bool thp = modes[(t + rep) % nmodes];
 
-				if (lmkd)
-					one_lmkd(o, &kt, &cg, &cases[ci], cfg, rep);
-				else
-					one_oom(o, &kt, &cg, &cases[ci], cfg, rep);
+				for (int i = 0; i < 3; i++) {
+					const char *cfg = cfgs[(i + rep) % 3];
+
+					if (lmkd)
+						one_lmkd(o, &kt, &cg, &cases[ci], cfg,
+							 rep, thp);
+					else
+						one_oom(o, &kt, &cg, &cases[ci], cfg,
+							rep, thp);
+				}
 			}
 		}
 		note("%s: repetition %d/%d done", lmkd ? "lmkd" : "order",
 		     rep + 1, o->reps);
 	}
 	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
+	thp_restore();
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;
@@ -274,7 +303,8 @@ int sec_order(const struct bopts *o)
  * sampled on both CPUs from the kill until the victim is gone: what the
  * reaper and exit_mmap() spend their time on, and what they wait for.
  * The sampling perturbs the timings: its kills are kept apart
- * ("order-prof" records) and do not enter the headline.
+ * ("order-prof" records) and do not enter the headline.  THP off unless
+ * -t says otherwise (the profile's tables have no THP column).
  */
 int sec_profile(const struct bopts *o)
 {
@@ -283,6 +313,8 @@ int sec_profile(const struct bopts *o)
 
 	if (!po.cases)
 		po.cases = "many";
+	if (!po.thp)
+		po.thp = "off";
 	err = prof_open();
 	if (err)
 		die("profile: perf_event_open: %s", strerror(err));

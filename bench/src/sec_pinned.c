@@ -55,7 +55,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 
 	policy(2000, bypass, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU);
+	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU, false);
 	if (err)
 		die("frozen: victim: %s", strerror(err));
 	pid = v.pid;
@@ -112,7 +112,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 
 	policy(delay, 1, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU);
+	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU, false);
 	if (err)
 		die("delay: victim: %s", strerror(err));
 	pid = v.pid;

@@ -106,6 +106,20 @@ long proc_status_kb(pid_t pid, const char *key)
 	return val;
 }
 
+long proc_smaps_kb(pid_t pid, const char *key)
+{
+	char path[64], buf[4096], *p;
+	size_t klen = strlen(key);
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	if (file_read(path, buf, sizeof(buf)))
+		return -1;
+	for (p = buf; (p = strstr(p, key)); p += klen)
+		if ((p == buf || p[-1] == '\n') && p[klen] == ':')
+			return strtol(p + klen + 1, NULL, 10);
+	return -1;
+}
+
 /* utime + stime of @pid from /proc/PID/stat, in ms; -1 if unreadable */
 long proc_cpu_ms(pid_t pid)
 {

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The victim: touched anonymous memory over many VMAs.  Each mapping is
- * followed by one unmapped guard page, so neighbours cannot merge and
- * /proc/PID/maps shows exactly @vmas writable mappings.
+ * The victim: touched anonymous memory over many VMAs.  Each mapping starts
+ * on a 2 MiB (PMD) boundary and is followed by an unmapped gap of at least
+ * one page, so neighbours cannot merge, /proc/PID/maps shows exactly @vmas
+ * writable mappings, and with THP on during its setup (@thp, bench/src/thp.c)
+ * every whole 2 MiB of them can be a PMD-mapped huge page.  The layout is the same with and
+ * without THP, so the two configurations differ in the page size alone.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,6 +22,7 @@
 #include "bench.h"
 
 #define OVERFLOW_SIZE	(64UL << 20)
+#define PMD_ALIGN	(2UL << 20)
 
 static void touch(volatile char *mem, size_t size, long page)
 {
@@ -40,7 +45,8 @@ victim_main(const struct memcg *cg, size_t size, int vmas, int cpu,
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t chunk = (size / vmas + page - 1) & ~(page - 1);
-	size_t stride = chunk + page;	/* + guard page */
+	/* + at least a guard page, up to the next 2 MiB boundary */
+	size_t stride = (chunk + page + PMD_ALIGN - 1) & ~(PMD_ALIGN - 1);
 	void *addr = NULL;
 	char *base, cmd = 0;
 	volatile char *over = NULL;
@@ -48,26 +54,33 @@ victim_main(const struct memcg *cg, size_t size, int vmas, int cpu,
 	prctl(PR_SET_NAME, "oom_victim");
 	if (cpu >= 0)
 		pin_self(cpu);
-	if (memcg_enter(cg))
+	if (memcg_enter(cg)) {
+		note("victim: cannot enter %s", cg->path);
 		goto report;
-	/* Reserve the whole range, then map each piece over it */
-	base = mmap(NULL, stride * vmas, PROT_NONE,
+	}
+	/* Reserve the whole range (2 MiB aligned), then map each piece over it */
+	base = mmap(NULL, stride * vmas + PMD_ALIGN, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		goto report;
-	munmap(base, stride * vmas);
+	munmap(base, stride * vmas + PMD_ALIGN);
+	base = (char *)(((uintptr_t)base + PMD_ALIGN - 1) & ~(PMD_ALIGN - 1));
 	for (int i = 0; i < vmas; i++) {
 		void *p = mmap(base + i * stride, chunk, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 			       -1, 0);
 
-		if (p != base + i * stride)
+		if (p != base + i * stride) {
+			note("victim: mmap piece %d: %s", i, strerror(errno));
 			goto report;
+		}
 		touch(p, chunk, page);
 	}
 	for (int i = 0; i < vmas; i++)
-		if (check((volatile char *)base + i * stride, chunk, page))
+		if (check((volatile char *)base + i * stride, chunk, page)) {
+			note("victim: piece %d does not read back", i);
 			goto report;
+		}
 	over = mmap(NULL, OVERFLOW_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (over == MAP_FAILED)
@@ -89,7 +102,7 @@ report:
 }
 
 int mvictim_spawn(struct mvictim *v, const struct memcg *cg, size_t size,
-		  int vmas, int cpu)
+		  int vmas, int cpu, bool thp)
 {
 	int ready[2], go[2], err = 0;
 	pid_t parent = getpid();
@@ -107,6 +120,8 @@ int mvictim_spawn(struct mvictim *v, const struct memcg *cg, size_t size,
 		close(ready[1]);
 		return err;
 	}
+	if (thp)
+		thp_victim_begin();
 	fflush(NULL);
 	v->pid = fork();
 	if (v->pid == 0) {
@@ -132,8 +147,26 @@ int mvictim_spawn(struct mvictim *v, const struct memcg *cg, size_t size,
 		err = ETIMEDOUT;
 	else if (read(ready[0], &addr, sizeof(addr)) != sizeof(addr) || !addr)
 		err = ENOMEM;
+	if (err == ENOMEM && !addr) {
+		/* It said so (and exits at EOF), or died before: say which */
+		int status;
+
+		close(v->go_fd);
+		v->go_fd = 0;
+		status = reap_child(v->pid);
+
+		if (WIFSIGNALED(status))
+			note("victim %d: killed by signal %d during its setup",
+			     v->pid, WTERMSIG(status));
+		else
+			note("victim %d: setup failed (exit %d)", v->pid,
+			     WEXITSTATUS(status));
+		v->pid = 0;
+	}
 	v->addr = addr;
 out:
+	if (thp)	/* its heap is mapped: the rest faults as usual */
+		thp_victim_end();
 	close(ready[0]);
 	return err;
 }
