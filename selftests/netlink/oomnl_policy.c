@@ -351,10 +351,11 @@ TEST_F(policy, ntf_on_sysctl_write)
 	e.o = OOM_REAP_ORDER_FORWARD, e.seq = seq + 1;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
 
-	a.sysctl = OOMNL_SYSCTL_BYPASS, a.val = 0;
+	/* Away from the default, whatever the default is */
+	a.sysctl = OOMNL_SYSCTL_BYPASS, a.val = !OOMNL_DEFAULT_BYPASS;
 	e.t0 = oomnl_now_ns();
 	change_in_child(_metadata, &a);
-	e.b = 0, e.seq = seq + 1;
+	e.b = !OOMNL_DEFAULT_BYPASS, e.seq = seq + 1;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
 
 	/* And netlink right after: same counter. */
