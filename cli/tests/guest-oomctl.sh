@@ -141,11 +141,11 @@ expect 0 "reset: exit 0"
 check "reset: back to 2000 0 1" sysctl_is 2000 0 1
 
 # ---------------- apply ----------------
-printf '# test policy\ndelay = 300ms\nfrozen-bypass = off\norder = forward\n' >/tmp/p.conf
+printf '# test policy\ndelay = 300ms\nfrozen-bypass = on\norder = forward\n' >/tmp/p.conf
 run apply /tmp/p.conf
 expect 0 "apply: exit 0"
-check "apply: prints the three changes" sh -c "grep -q 'delay: 2000 ms -> 300 ms' $out && grep -q 'frozen-bypass: on -> off' $out && grep -q 'order: reverse -> forward' $out"
-check "apply: the sysctls follow (300 0 0)" sysctl_is 300 0 0
+check "apply: prints the three changes" sh -c "grep -q 'delay: 2000 ms -> 300 ms' $out && grep -q 'frozen-bypass: off -> on' $out && grep -q 'order: reverse -> forward' $out"
+check "apply: the sysctls follow (300 1 0)" sysctl_is 300 1 0
 run apply /tmp/p.conf
 expect 0 "apply again: exit 0"
 check "apply again: no change" has "$out" "^no change"
@@ -171,13 +171,13 @@ expect 0 "apply - (stdin)"
 # ---------------- policy events ----------------
 monitor_bg /tmp/pol.json -j monitor --events policy --count 2 --timeout 20s
 oomctl set delay 400 >/dev/null
-echo 1 >$vm/oom_reap_frozen_bypass
+echo 0 >$vm/oom_reap_frozen_bypass	# apply left it on
 wait $mon
 rc=$?
 l1=$(sed -n 1p /tmp/pol.json) l2=$(sed -n 2p /tmp/pol.json)
 if [ $rc = 0 ] && [ "$(jget type "$l1")" = policy ] && [ "$(jget changed_via "$l1")" = netlink ] &&
    [ "$(jget delay_ms "$l1")" = 400 ] && [ "$(jget changed_via "$l2")" = sysctl ] &&
-   [ "$(jget frozen_bypass "$l2")" = true ]; then
+   [ "$(jget frozen_bypass "$l2")" = false ]; then
 	tap_ok "monitor --events policy: a netlink change, then a sysctl write"
 else tap_fail "policy events (exit $rc)"; tap_diag /tmp/pol.json /tmp/pol.json.err; fi
 case $l1$l2 in
@@ -190,7 +190,7 @@ oomctl set order reverse >/dev/null
 wait $mon
 rc=$?
 if [ $rc = 0 ] && grep -q '^monitoring OOM events (policy) via netlink' /tmp/pol.txt &&
-   grep -qE '^policy seq=[0-9]+ delay_ms=400 frozen_bypass=on order=reverse changed_via=netlink$' /tmp/pol.txt; then
+   grep -qE '^policy seq=[0-9]+ delay_ms=400 frozen_bypass=off order=reverse changed_via=netlink$' /tmp/pol.txt; then
 	tap_ok "monitor (text): header, then one key=value line"
 else tap_fail "monitor text (exit $rc)"; tap_diag /tmp/pol.txt /tmp/pol.txt.err; fi
 
