@@ -169,6 +169,12 @@ static int nl_join_groups(struct mon *m, struct oom *s)
 			return EXIT_PERM;
 		}
 	}
+	if (ret == -ENOENT) {
+		/* The family is not netnsok: its groups are the initial
+		 * network namespace's only */
+		msg("monitor: the oom groups can only be joined from the initial network namespace");
+		return EXIT_FAIL;
+	}
 	if (ret) {
 		msg("monitor: cannot join the oom groups: %s", strerror(-ret));
 		return EXIT_FAIL;

@@ -35,19 +35,24 @@ static void fmt_us(uint64_t us, char *buf, size_t len)
 		snprintf(buf, len, "%.1fs", (double)us / 1e6);
 }
 
+/*
+ * The buckets with the bounds the kernel gave them: [from_us, to_us), the
+ * last one open (no to_us).  Text shows the range from the first to the
+ * last bucket that counted anything.
+ */
 static void print_hist(const struct oom_stats *st, bool no_header)
 {
 	unsigned int first = st->nhist, last = 0;
 	uint64_t max = 0;
 
 	for (unsigned int i = 0; i < st->nhist; i++) {
-		if (!st->hist[i])
+		if (!st->hist[i].count)
 			continue;
 		if (first == st->nhist)
 			first = i;
 		last = i;
-		if (st->hist[i] > max)
-			max = st->hist[i];
+		if (st->hist[i].count > max)
+			max = st->hist[i].count;
 	}
 	if (!no_header)
 		out_text("\nreap latency, OOM kill to end of reap by the oom_reaper:\n");
@@ -55,30 +60,47 @@ static void print_hist(const struct oom_stats *st, bool no_header)
 		out_text("  (no reaps yet)\n");
 	out_arr_begin("latency_hist");
 	for (unsigned int i = 0; i < st->nhist; i++) {
-		uint64_t lo = i ? 1ULL << i : 0, hi = 2ULL << i;
-		char a[16], b[16], bar[BAR_WIDTH + 1];
+		const struct oom_bucket *b = &st->hist[i];
+		char lo[24], hi[24] = "", bar[BAR_WIDTH + 1];
 		int n;
 
 		out_obj_begin(NULL);
-		out_u64("from_us", NULL, lo);
-		if (i + 1 < st->nhist)
-			out_u64("to_us", NULL, hi);
-		out_u64("count", NULL, st->hist[i]);
+		out_u64("from_us", NULL, b->low_us);
+		if (b->has_high)
+			out_u64("to_us", NULL, b->high_us);
+		out_u64("count", NULL, b->count);
 		out_obj_end();
 		if (!max || i < first || i > last)
 			continue;
-		n = (int)((st->hist[i] * BAR_WIDTH + max - 1) / max);
+		n = (int)((b->count * BAR_WIDTH + max - 1) / max);
 		memset(bar, '#', (size_t)n);
 		bar[n] = '\0';
-		fmt_us(lo, a, sizeof(a));
-		fmt_us(hi, b, sizeof(b));
-		if (i + 1 < st->nhist)
-			out_text("  %7s .. %-7s %10llu %s\n", a, b,
-				 (unsigned long long)st->hist[i], bar);
-		else
-			out_text("  %7s .. %-7s %10llu %s\n", a, "", (unsigned long long)st->hist[i], bar);
+		fmt_us(b->low_us, lo, sizeof(lo));
+		if (b->has_high)
+			fmt_us(b->high_us, hi, sizeof(hi));
+		out_text("  %7s .. %-7s %10llu %s\n", lo, hi,
+			 (unsigned long long)b->count, bar);
 	}
 	out_arr_end();
+}
+
+void stats_print(const struct oom_stats *st, bool no_header)
+{
+	if (!no_header)
+		out_text("%-22s %12s\n", "COUNTER", "VALUE");
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		char label[32];
+
+		if (!(st->have & (1u << counters[i].attr)))
+			continue;
+		snprintf(label, sizeof(label), "%s", counters[i].key);
+		for (char *p = label; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		out_text("%-22s ", label);
+		out_u64(counters[i].key, "%12llu\n", st->count[counters[i].attr]);
+	}
+	print_hist(st, no_header);
 }
 
 int cmd_stats(struct opts *o, int argc, char **argv)
@@ -103,20 +125,6 @@ int cmd_stats(struct opts *o, int argc, char **argv)
 		return report_nl_error("stats", ret, &e);
 
 	out_begin();
-	if (!o->no_header)
-		out_text("%-22s %12s\n", "COUNTER", "VALUE");
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		char label[32];
-
-		if (!(st.have & (1u << counters[i].attr)))
-			continue;
-		snprintf(label, sizeof(label), "%s", counters[i].key);
-		for (char *p = label; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		out_text("%-22s ", label);
-		out_u64(counters[i].key, "%12llu\n", st.count[counters[i].attr]);
-	}
-	print_hist(&st, o->no_header);
+	stats_print(&st, o->no_header);
 	return out_end() ? EXIT_FAIL : EXIT_OK;
 }

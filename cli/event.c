@@ -52,8 +52,6 @@ static const struct {
 	[F_SHMEM_RSS_KB] = { "shmem_rss_kb", 'u' },
 	[F_TOTAL_VM_KB] = { "total_vm_kb", 'u' },
 	[F_PGTABLES_KB] = { "pgtables_kb", 'u' },
-	[F_CHANGER_PID] = { "changer_pid", 'u' },
-	[F_CHANGER_UID] = { "changer_uid", 'u' },
 	[F_CHANGED_VIA] = { "changed_via", 'e', via_names },
 	[F_COUNT] = { "count", 'u' },
 	[F_LOST_REASON] = { "reason", 'e', lost_names },

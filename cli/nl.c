@@ -9,6 +9,8 @@
 
 #include "nl.h"
 
+_Static_assert(NL_TYPE_UINT > MNL_TYPE_MAX, "NL_TYPE_UINT collides with libmnl");
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -113,6 +115,8 @@ static const char *attr_check(const struct nlattr *a, uint8_t type)
 		return len == 4 ? NULL : "expected 4 bytes";
 	case MNL_TYPE_U64:
 		return len == 8 ? NULL : "expected 8 bytes";
+	case NL_TYPE_UINT:
+		return len == 4 || len == 8 ? NULL : "expected a uint of 4 or 8 bytes";
 	case MNL_TYPE_NUL_STRING:
 		if (len == 0 || p[len - 1] != '\0')
 			return "string not NUL-terminated";
@@ -123,6 +127,13 @@ static const char *attr_check(const struct nlattr *a, uint8_t type)
 	default:
 		return NULL;
 	}
+}
+
+uint64_t nl_attr_get_uint(const struct nlattr *a)
+{
+	if (mnl_attr_get_payload_len(a) == sizeof(uint64_t))
+		return mnl_attr_get_u64(a);	/* copies: may be unaligned */
+	return mnl_attr_get_u32(a);
 }
 
 static int parse_attrs(const char *start, size_t len,

@@ -96,11 +96,24 @@ int nl_dispatch(const void *buf, size_t len, uint32_t portid,
 int nl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		 struct nl_err *e);
 
+/*
+ * A variable-width unsigned integer (NLA_UINT, "type: uint" in a YNL spec):
+ * the kernel sends 4 bytes when the value fits in 32 bits, else 8
+ * (nla_put_uint()).  A rule type beyond libmnl's MNL_TYPE_*.
+ */
+#define NL_TYPE_UINT	0xff
+
 /* How each attribute type of a set must look; indexed by type */
 struct nl_rule {
-	uint8_t type;		/* MNL_TYPE_*; MNL_TYPE_UNSPEC: ignored */
+	uint8_t type;		/* MNL_TYPE_* or NL_TYPE_UINT; MNL_TYPE_UNSPEC: ignored */
 	bool multi;		/* may repeat */
 };
+
+/*
+ * The value of a u32, u64 or uint attribute, by its length (4 or 8 bytes);
+ * for attributes already validated as one of those.
+ */
+uint64_t nl_attr_get_uint(const struct nlattr *a);
 
 /*
  * Validate every attribute after offset bytes of payload against rules

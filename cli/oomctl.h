@@ -63,6 +63,8 @@ int oom_stats_get(struct oom *o, struct oom_stats *st, struct nl_err *e);
  * it points at) and return the exit code for it.
  */
 int report_nl_error(const char *cmd, int err, const struct nl_err *e);
+/* The counters and the latency histogram, inside out_begin()/out_end() */
+void stats_print(const struct oom_stats *st, bool no_header);
 
 /* Kernels without the oom family (stock.c) */
 /* The built-in policy of a stock kernel release ("6.18.44-..."), all set */

@@ -23,16 +23,12 @@ struct nlmsghdr *oom_policy_set_msg(void *buf, uint16_t family,
 	return nlh;
 }
 
+/* policy-get and policy-set replies */
 static const struct nl_rule policy_rules[OOM_A_POLICY_MAX + 1] = {
 	[OOM_A_POLICY_REAP_DELAY_MS] = { MNL_TYPE_U32 },
 	[OOM_A_POLICY_FROZEN_BYPASS] = { MNL_TYPE_U32 },
 	[OOM_A_POLICY_REAP_ORDER] = { MNL_TYPE_U32 },
 	[OOM_A_POLICY_REAP_DELAY_MAX_MS] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_SEQ] = { MNL_TYPE_U64 },
-	[OOM_A_POLICY_TIMESTAMP_NS] = { MNL_TYPE_U64 },
-	[OOM_A_POLICY_CHANGER_PID] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_CHANGER_UID] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_CHANGED_VIA] = { MNL_TYPE_U32 },
 };
 
 int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
@@ -56,9 +52,56 @@ int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
 }
 
 static const struct nl_rule stats_rules[OOM_A_STATS_MAX + 1] = {
-	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { MNL_TYPE_U64 },
-	[OOM_A_STATS_LATENCY_HIST] = { MNL_TYPE_U64, .multi = true },
+	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { NL_TYPE_UINT },
+	[OOM_A_STATS_LATENCY_BUCKET] = { MNL_TYPE_NESTED, .multi = true },
 };
+
+static const struct nl_rule bucket_rules[OOM_A_LATENCY_BUCKET_MAX + 1] = {
+	[OOM_A_LATENCY_BUCKET_LOW_US] = { NL_TYPE_UINT },
+	[OOM_A_LATENCY_BUCKET_HIGH_US] = { NL_TYPE_UINT },
+	[OOM_A_LATENCY_BUCKET_COUNT] = { NL_TYPE_UINT },
+};
+
+/* One latency-bucket nest, checked against the bucket before it */
+static int parse_bucket(const struct nlattr *nest, struct oom_stats *st,
+			struct nl_err *e)
+{
+	const struct nlattr *tb[OOM_A_LATENCY_BUCKET_MAX + 1];
+	const struct oom_bucket *prev = st->nhist ? &st->hist[st->nhist - 1] : NULL;
+	unsigned int n = st->nhist;
+	struct oom_bucket *b;
+
+	if (n == OOM_HIST_MAX)
+		return nl_err_bad(e, "more than %d latency buckets", OOM_HIST_MAX);
+	if (nl_parse_nested(nest, bucket_rules, OOM_A_LATENCY_BUCKET_MAX, tb, e)) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return nl_err_bad(e, "latency bucket %u: %s", n, why);
+	}
+	if (!tb[OOM_A_LATENCY_BUCKET_LOW_US] || !tb[OOM_A_LATENCY_BUCKET_COUNT])
+		return nl_err_bad(e, "latency bucket %u without %s", n,
+				  tb[OOM_A_LATENCY_BUCKET_LOW_US] ? "count" : "low-us");
+	if (prev && !prev->has_high)
+		return nl_err_bad(e, "latency bucket %u follows the open bucket %u", n, n - 1);
+	b = &st->hist[n];
+	b->low_us = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_LOW_US]);
+	b->count = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_COUNT]);
+	b->has_high = tb[OOM_A_LATENCY_BUCKET_HIGH_US] != NULL;
+	if (b->has_high) {
+		b->high_us = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_HIGH_US]);
+		if (b->high_us <= b->low_us)
+			return nl_err_bad(e, "latency bucket %u: high-us %llu not above low-us %llu",
+					  n, (unsigned long long)b->high_us,
+					  (unsigned long long)b->low_us);
+	}
+	if (prev && b->low_us < prev->high_us)
+		return nl_err_bad(e, "latency bucket %u out of order: low-us %llu below the high-us %llu of bucket %u",
+				  n, (unsigned long long)b->low_us,
+				  (unsigned long long)prev->high_us, n - 1);
+	st->nhist++;
+	return 0;
+}
 
 int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 		    struct nl_err *e)
@@ -72,32 +115,29 @@ int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++) {
 		if (!tb[i])
 			continue;
-		st->count[i] = mnl_attr_get_u64(tb[i]);
+		st->count[i] = nl_attr_get_uint(tb[i]);
 		st->have |= 1u << i;
 	}
-	/* Validated above: every LATENCY_HIST is a u64, in bucket order */
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != OOM_A_STATS_LATENCY_HIST)
-			continue;
-		if (st->nhist == OOM_HIST_MAX)
-			return nl_err_bad(e, "more than %d latency buckets", OOM_HIST_MAX);
-		st->hist[st->nhist++] = mnl_attr_get_u64(a);
-	}
+	/* Validated above: every LATENCY_BUCKET is a nest */
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == OOM_A_STATS_LATENCY_BUCKET &&
+		    parse_bucket(a, st, e))
+			return -EBADMSG;
 	return 0;
 }
 
 static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {
-	[OOM_A_EVENT_SEQ] = { MNL_TYPE_U64 },
-	[OOM_A_EVENT_TIMESTAMP_NS] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_SEQ] = { NL_TYPE_UINT },
+	[OOM_A_EVENT_TIMESTAMP_NS] = { NL_TYPE_UINT },
 	[OOM_A_EVENT_PID] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_TGID] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_COMM] = { MNL_TYPE_NUL_STRING },
 	[OOM_A_EVENT_UID] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_MEMCG_ID] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_MEMCG_ID] = { NL_TYPE_UINT },
 	[OOM_A_EVENT_OOM_SCORE_ADJ] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_ANON_RSS_KB] = { MNL_TYPE_U64 },
-	[OOM_A_EVENT_FILE_RSS_KB] = { MNL_TYPE_U64 },
-	[OOM_A_EVENT_SHMEM_RSS_KB] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_ANON_RSS_KB] = { NL_TYPE_UINT },
+	[OOM_A_EVENT_FILE_RSS_KB] = { NL_TYPE_UINT },
+	[OOM_A_EVENT_SHMEM_RSS_KB] = { NL_TYPE_UINT },
 	[OOM_A_EVENT_FROZEN] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_DELAY_MS] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_REASON] = { MNL_TYPE_U32 },
@@ -105,7 +145,7 @@ static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_REAP_ORDER] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_RESULT] = { MNL_TYPE_U32 },
 	[OOM_A_EVENT_ATTEMPTS] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_DURATION_US] = { MNL_TYPE_U64 },
+	[OOM_A_EVENT_DURATION_US] = { NL_TYPE_UINT },
 };
 
 /* Attribute -> event field + 1 (0: none); seq and timestamp apart */
@@ -128,13 +168,21 @@ static const int event_fields[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_DURATION_US] = F_DURATION_US + 1,
 };
 
-static const int policy_fields[OOM_A_POLICY_MAX + 1] = {
-	[OOM_A_POLICY_REAP_DELAY_MS] = F_DELAY_MS + 1,
-	[OOM_A_POLICY_FROZEN_BYPASS] = F_FROZEN_BYPASS + 1,
-	[OOM_A_POLICY_REAP_ORDER] = F_ORDER + 1,
-	[OOM_A_POLICY_CHANGER_PID] = F_CHANGER_PID + 1,
-	[OOM_A_POLICY_CHANGER_UID] = F_CHANGER_UID + 1,
-	[OOM_A_POLICY_CHANGED_VIA] = F_CHANGED_VIA + 1,
+/* policy-ntf: a set of its own, the policy and how it changed */
+static const struct nl_rule policy_ntf_rules[OOM_A_POLICY_NTF_MAX + 1] = {
+	[OOM_A_POLICY_NTF_SEQ] = { NL_TYPE_UINT },
+	[OOM_A_POLICY_NTF_TIMESTAMP_NS] = { NL_TYPE_UINT },
+	[OOM_A_POLICY_NTF_REAP_DELAY_MS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_FROZEN_BYPASS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_REAP_ORDER] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_CHANGED_VIA] = { MNL_TYPE_U32 },
+};
+
+static const int policy_ntf_fields[OOM_A_POLICY_NTF_MAX + 1] = {
+	[OOM_A_POLICY_NTF_REAP_DELAY_MS] = F_DELAY_MS + 1,
+	[OOM_A_POLICY_NTF_FROZEN_BYPASS] = F_FROZEN_BYPASS + 1,
+	[OOM_A_POLICY_NTF_REAP_ORDER] = F_ORDER + 1,
+	[OOM_A_POLICY_NTF_CHANGED_VIA] = F_CHANGED_VIA + 1,
 };
 
 /* Copy the attributes of tb into ev by the field map */
@@ -147,8 +195,8 @@ static void fill_event(struct event *ev, const struct nlattr *const *tb,
 
 		if (!tb[t] || !map[t])
 			continue;
-		if (rules[t].type == MNL_TYPE_U64)
-			event_set(ev, f, mnl_attr_get_u64(tb[t]));
+		if (rules[t].type == NL_TYPE_UINT)
+			event_set(ev, f, nl_attr_get_uint(tb[t]));
 		else if (event_field_kind(f) == 's')
 			event_set(ev, f, (uint64_t)(int64_t)(int32_t)mnl_attr_get_u32(tb[t]));
 		else
@@ -160,7 +208,7 @@ int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		    struct nl_err *e)
 {
 	const struct nlattr *tb[OOM_A_EVENT_MAX + 1];
-	const struct nlattr *ptb[OOM_A_POLICY_MAX + 1];
+	const struct nlattr *ptb[OOM_A_POLICY_NTF_MAX + 1];
 	const struct genlmsghdr *g;
 	const struct nlattr *seq, *ts;
 
@@ -171,11 +219,13 @@ int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 	switch (g->cmd) {
 	case OOM_CMD_POLICY_NTF:
 		event_init(ev, EV_POLICY, "netlink");
-		if (nl_parse_attrs(nlh, sizeof(*g), policy_rules, OOM_A_POLICY_MAX, ptb, e))
+		if (nl_parse_attrs(nlh, sizeof(*g), policy_ntf_rules,
+				   OOM_A_POLICY_NTF_MAX, ptb, e))
 			return -EBADMSG;
-		fill_event(ev, ptb, policy_rules, policy_fields, OOM_A_POLICY_MAX);
-		seq = ptb[OOM_A_POLICY_SEQ];
-		ts = ptb[OOM_A_POLICY_TIMESTAMP_NS];
+		fill_event(ev, ptb, policy_ntf_rules, policy_ntf_fields,
+			   OOM_A_POLICY_NTF_MAX);
+		seq = ptb[OOM_A_POLICY_NTF_SEQ];
+		ts = ptb[OOM_A_POLICY_NTF_TIMESTAMP_NS];
 		break;
 	case OOM_CMD_VICTIM_NTF:
 	case OOM_CMD_REAP_QUEUED_NTF:
@@ -201,7 +251,7 @@ int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		return nl_err_bad(e, "%s notification without %s",
 				  ev_type_names[ev->type], seq ? "timestamp" : "sequence number");
 	ev->has_seq = ev->has_ts = true;
-	ev->seq = mnl_attr_get_u64(seq);
-	ev->ts_ns = mnl_attr_get_u64(ts);
+	ev->seq = nl_attr_get_uint(seq);
+	ev->ts_ns = nl_attr_get_uint(ts);
 	return 0;
 }

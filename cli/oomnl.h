@@ -7,6 +7,7 @@
 #ifndef OOMCTL_OOMNL_H
 #define OOMCTL_OOMNL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/oom_netlink.h>
 
@@ -16,10 +17,18 @@
 
 #define OOM_HIST_MAX 64		/* buckets we accept; the kernel sends 24 */
 
+/* One latency bucket as the kernel bounds it: [low_us, high_us) */
+struct oom_bucket {
+	uint64_t low_us;
+	uint64_t high_us;	/* only if has_high: the last bucket is open */
+	uint64_t count;
+	bool has_high;
+};
+
 struct oom_stats {
 	uint64_t count[OOM_A_STATS_MAX + 1];	/* by OOM_A_STATS_* */
 	unsigned int have;			/* bit (1 << attr) */
-	uint64_t hist[OOM_HIST_MAX];
+	struct oom_bucket hist[OOM_HIST_MAX];	/* in increasing order */
 	unsigned int nhist;
 };
 

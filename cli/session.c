@@ -139,8 +139,11 @@ int report_nl_error(const char *cmd, int err, const struct nl_err *e)
 	else
 		msg("%s: %s%s%s", cmd, strerror(code), what, range);
 	if (code == EPERM || code == EACCES) {
+		/* genetlink refuses without CAP_NET_ADMIN before the family
+		 * runs (GENL_ADMIN_PERM), and says nothing more */
 		if (!e->from_kernel)
-			msg("%s: changing the OOM reaper policy needs CAP_SYS_ADMIN", cmd);
+			msg("%s: changing the OOM reaper policy needs CAP_NET_ADMIN and CAP_SYS_ADMIN",
+			    cmd);
 		return EXIT_PERM;
 	}
 	return EXIT_FAIL;

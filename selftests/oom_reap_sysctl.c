@@ -187,16 +187,19 @@ TEST_F(sysctl, write_fires_reap_policy)
 		unsigned int val;
 		struct policy want;
 	} steps[] = {
-		{ OOM_REAP_DELAY_MS, 1500, { 1500, 1, OOM_REAP_ORDER_REVERSE } },
-		{ OOM_REAP_FROZEN_BYPASS, 0, { 1500, 0, OOM_REAP_ORDER_REVERSE } },
-		{ OOM_REAP_ORDER, 0, { 1500, 0, OOM_REAP_ORDER_FORWARD } },
-		{ OOM_REAP_DELAY_MS, 0, { 0, 0, OOM_REAP_ORDER_FORWARD } },
+		/* Each step changes one setting from the defaults on */
+		{ OOM_REAP_DELAY_MS, 1500, { 1500, 0, OOM_REAP_ORDER_REVERSE } },
+		{ OOM_REAP_FROZEN_BYPASS, 1, { 1500, 1, OOM_REAP_ORDER_REVERSE } },
+		{ OOM_REAP_ORDER, 0, { 1500, 1, OOM_REAP_ORDER_FORWARD } },
+		{ OOM_REAP_DELAY_MS, 0, { 0, 1, OOM_REAP_ORDER_FORWARD } },
 	};
 	char name[64], order[16];
 	struct policy got;
 
 	ASSERT_TRUE(trace_event_exists("oom", "reap_policy"));
 	ASSERT_EQ(0, oom_policy_restore_defaults());
+	/* The steps below start from these */
+	ASSERT_EQ(0u, OOM_REAP_FROZEN_BYPASS_DEFAULT);
 	snprintf(name, sizeof(name), "oomctl-test-%d", getpid());
 	ASSERT_EQ(0, tracer_open(&self->tr, name));
 	ASSERT_EQ(0, tracer_enable(&self->tr, "oom", "reap_policy"));

@@ -188,6 +188,9 @@ void genl_close(struct genl *g);
 int genl_policy_get(struct genl *g, struct oom_pol *p);	/* one round trip */
 int genl_stats_dropped(struct genl *g, uint64_t *dropped, uint64_t *victims);
 int genl_join(struct genl *g, uint32_t group);
+struct nlattr;
+/* A uint attribute (NLA_UINT: 4 or 8 bytes): 0 and *v, or -EBADMSG */
+int genl_attr_uint(const struct nlattr *a, uint64_t *v);
 
 /* ---- kernel profile (prof.c) ---- */
 int prof_open(void);

@@ -214,6 +214,22 @@ int genl_policy_get(struct genl *g, struct oom_pol *p)
 	return err;
 }
 
+int genl_attr_uint(const struct nlattr *a, uint64_t *v)
+{
+	uint32_t v32;
+
+	switch (NLA_LEN(a)) {
+	case 8:
+		memcpy(v, NLA_DATA(a), 8);
+		return 0;
+	case 4:
+		memcpy(&v32, NLA_DATA(a), 4);
+		*v = v32;
+		return 0;
+	}
+	return -EBADMSG;
+}
+
 struct stats_arg {
 	uint64_t dropped, victims;
 };
@@ -228,9 +244,9 @@ static void stats_cb(const struct nlmsghdr *n, void *arg)
 	     rem -= NLA_ALIGN(a->nla_len), a = NLA_NEXT(a)) {
 		uint64_t v;
 
-		if (NLA_LEN(a) != 8)
+		/* counters are uints; the latency buckets are nests */
+		if (a->nla_type == OOM_A_STATS_LATENCY_BUCKET || genl_attr_uint(a, &v))
 			continue;
-		memcpy(&v, NLA_DATA(a), 8);
 		if (a->nla_type == OOM_A_STATS_EVENTS_DROPPED)
 			s->dropped = v;
 		if (a->nla_type == OOM_A_STATS_VICTIMS)

@@ -679,11 +679,12 @@ int tool_nlmon(int argc, char **argv)
 
 				if (!pol && t == OOM_A_EVENT_PID)
 					memcpy(&pid, (char *)a + NLA_HDRLEN, 4);
-				if (t == (pol ? OOM_A_POLICY_SEQ : OOM_A_EVENT_SEQ))
-					memcpy(&seq, (char *)a + NLA_HDRLEN, 8);
-				if (t == (pol ? OOM_A_POLICY_TIMESTAMP_NS :
+				/* uints: 4 bytes while they fit, then 8 */
+				if (t == (pol ? OOM_A_POLICY_NTF_SEQ : OOM_A_EVENT_SEQ))
+					genl_attr_uint(a, &seq);
+				if (t == (pol ? OOM_A_POLICY_NTF_TIMESTAMP_NS :
 					       OOM_A_EVENT_TIMESTAMP_NS))
-					memcpy(&ts, (char *)a + NLA_HDRLEN, 8);
+					genl_attr_uint(a, &ts);
 			}
 			{
 				static const char *const names[] = {

@@ -302,14 +302,17 @@ else
 	missing=
 	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
 		 pid tgid comm uid memcg_id oom_score_adj frozen reason result attempts duration_us \
-		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changer_pid changer_uid \
-		 changed_via count victims queued_delay events_dropped latency_hist from_us \
+		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changed_via \
+		 count victims queued_delay events_dropped latency_hist from_us \
 		 to_us changes OOMCTL_TRACEFS vm.oom_reap_delay_ms vm.oom_reap_frozen_bypass \
 		 vm.oom_reap_order 'process_mrelease(2)' 'sysctl(8)' 'oomctl(1)' systemd-oomd; do
 		grep -qF -- "$k" "$tmp/man.txt" || missing="$missing $k"
 	done
 	[ -z "$missing" ] && tap_ok "man page documents the JSON keys, sysctls, environment, SEE ALSO" ||
 		tap_fail "man page lacks:$missing"
+	# policy notifications no longer say who changed the policy
+	! grep -qE 'changer_(pid|uid)' "$tmp/man.txt" && tap_ok "man page: no changer_pid/changer_uid" ||
+		tap_fail "man page still documents changer_pid/changer_uid"
 	for code in 0 1 2 3 4 5; do
 		grep -qE "^ +$code( |$)" "$tmp/man.txt" || missing="$missing $code"
 	done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "oomctl.h"
 #include "output.h"
 #include "settings.h"
 #include "tap.h"
@@ -70,6 +71,22 @@ static void print_policy(FILE *f, void *arg)
 	out_init(f, arg != NULL, false);
 	out_begin();
 	policy_print(&p, false);
+	out_end();
+}
+
+/* Three buckets as a kernel could bound them, the last one open */
+static void print_stats(FILE *f, void *arg)
+{
+	struct oom_stats st = {
+		.have = 1u << OOM_A_STATS_VICTIMS,
+		.hist = { { 0, 2, 0, true }, { 2, 1500, 4, true }, { 1500, 0, 2, false } },
+		.nhist = 3,
+	};
+
+	st.count[OOM_A_STATS_VICTIMS] = 6;
+	out_init(f, arg != NULL, false);
+	out_begin();
+	stats_print(&st, false);
 	out_end();
 }
 
@@ -162,6 +179,19 @@ void test_json(void)
 	ok(strstr(s, "SETTING") && strstr(s, "delay           2000 ms (max 10000)\n") &&
 	   strstr(s, "frozen-bypass   on\n") && strstr(s, "order           reverse\n"),
 	   "show: the text table");
+	free(s);
+
+	s = capture(print_stats, "json");
+	ok(json_valid(s, strlen(s)) && strstr(s, "\"victims\":6") &&
+	   strstr(s, "\"latency_hist\":[{\"from_us\":0,\"to_us\":2,\"count\":0},"
+		     "{\"from_us\":2,\"to_us\":1500,\"count\":4},{\"from_us\":1500,\"count\":2}]"),
+	   "stats -j: the kernel's bucket bounds as from_us/to_us, no to_us for the open one: %s", s);
+	free(s);
+	s = capture(print_stats, NULL);
+	ok(strstr(s, "victims                           6\n") &&
+	   strstr(s, "      2us .. 1.5ms            4 ########################################\n") &&
+	   strstr(s, "    1.5ms ..                  2 ####################\n") &&
+	   !strstr(s, "0us .."), "stats: bars between the kernel's bounds, from the first used bucket");
 	free(s);
 
 	ok(!strcmp(text_sanitize("a b\\c", true, buf, sizeof(buf)), "a\\x20b\\x5cc") &&

@@ -43,24 +43,61 @@ static struct nlmsghdr *policy_reply(void *where)
 	return nlh;
 }
 
-/* A victim notification, with the PAD a 32-bit kernel puts before u64s */
+/* A uint as the kernel's nla_put_uint() sends it: 4 bytes if it fits */
+static void put_uint(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+{
+	if (v <= UINT32_MAX)
+		mnl_attr_put_u32(nlh, type, (uint32_t)v);
+	else
+		mnl_attr_put_u64(nlh, type, v);
+}
+
+/* A victim notification: uints of 4 and of 8 bytes */
 static struct nlmsghdr *victim_ntf(void *where)
 {
 	struct nlmsghdr *nlh = kmsg(where, FAMILY, OOM_CMD_VICTIM_NTF);
 
-	mnl_attr_put(nlh, OOM_A_EVENT_PAD, 0, NULL);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 41);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 5000000000ULL);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 41);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 5000000000ULL);
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_PID, 1234);
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_TGID, 1234);
 	mnl_attr_put_strz(nlh, OOM_A_EVENT_COMM, "tail");
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_UID, 1000);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_MEMCG_ID, 77);
+	put_uint(nlh, OOM_A_EVENT_MEMCG_ID, 77);
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_OOM_SCORE_ADJ, (uint32_t)-1000);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_ANON_RSS_KB, 32768);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_FILE_RSS_KB, 4);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_SHMEM_RSS_KB, 0);
+	put_uint(nlh, OOM_A_EVENT_ANON_RSS_KB, 32768);
+	put_uint(nlh, OOM_A_EVENT_FILE_RSS_KB, 4);
+	put_uint(nlh, OOM_A_EVENT_SHMEM_RSS_KB, 0);
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_FROZEN, 1);
+	return nlh;
+}
+
+/* A latency-bucket nest; high 0: the open last bucket */
+static void put_bucket(struct nlmsghdr *nlh, uint64_t low, uint64_t high,
+		       uint64_t count)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, OOM_A_STATS_LATENCY_BUCKET);
+
+	put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, low);
+	if (high)
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_HIGH_US, high);
+	put_uint(nlh, OOM_A_LATENCY_BUCKET_COUNT, count);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+#define KERNEL_BUCKETS 24	/* what the kernel sends today */
+
+/* A stats reply as the kernel builds it (oom_nl_stats_get_doit()) */
+static struct nlmsghdr *stats_reply(void *where)
+{
+	struct nlmsghdr *nlh = kmsg(where, FAMILY, OOM_CMD_STATS_GET);
+
+	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++)
+		put_uint(nlh, i, (i == OOM_A_STATS_REAPED ? 5ULL << 32 : 100) + (uint64_t)i);
+	for (int i = 0; i < KERNEL_BUCKETS; i++)
+		put_bucket(nlh, i ? 1ULL << i : 0,
+			   i < KERNEL_BUCKETS - 1 ? 2ULL << i : 0,
+			   i == 3 ? 7ULL << 40 : 1000 + (uint64_t)i);
 	return nlh;
 }
 
@@ -135,14 +172,14 @@ static void test_policy_replies(void)
 	struct nlattr *a;
 	struct policy p;
 	struct nl_err e;
+	char want[96];
 
 	nl_err_clear(&e);
 	nlh = policy_reply(buf);
 	mnl_attr_put_u8(nlh, 42, 1);		/* from a newer kernel */
-	mnl_attr_put(nlh, OOM_A_POLICY_PAD, 0, NULL);
 	ok(oom_parse_policy(nlh, &p, &e) == 0 && p.have == 7 && p.val[SET_DELAY] == 2000 &&
 	   p.val[SET_FROZEN_BYPASS] == 1 && p.val[SET_ORDER] == 1 && p.delay_max_ms == 10000,
-	   "policy reply parsed; unknown attributes and PAD skipped");
+	   "policy reply parsed; unknown attributes skipped");
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
 	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 2000);
@@ -151,20 +188,25 @@ static void test_policy_replies(void)
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_GET);
 	mnl_attr_put_u16(nlh, OOM_A_POLICY_REAP_DELAY_MS, 2000);
-	bad_policy("u32 sent as u16", nlh, "attribute 2: expected 4 bytes, got 2");
+	snprintf(want, sizeof(want), "attribute %d: expected 4 bytes, got 2", OOM_A_POLICY_REAP_DELAY_MS);
+	bad_policy("u32 sent as u16", nlh, want);
 
 	nlh = policy_reply(buf);
 	mnl_attr_put_u64(nlh, OOM_A_POLICY_FROZEN_BYPASS, 1);
-	bad_policy("u32 sent twice, once as u64", nlh, "attribute 3: expected 4 bytes, got 8");
+	snprintf(want, sizeof(want), "attribute %d: expected 4 bytes, got 8", OOM_A_POLICY_FROZEN_BYPASS);
+	bad_policy("u32 sent twice, once as u64", nlh, want);
 
 	nlh = policy_reply(buf);
 	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 1);
-	bad_policy("an attribute repeated", nlh, "attribute 2 repeated");
+	snprintf(want, sizeof(want), "attribute %d repeated", OOM_A_POLICY_REAP_DELAY_MS);
+	bad_policy("an attribute repeated", nlh, want);
 
 	nlh = policy_reply(buf);
 	a = (struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) + 4);
 	a->nla_len = 200;
-	bad_policy("nla_len past the end", nlh, "attribute 2: length 200 does not fit in 32 bytes");
+	snprintf(want, sizeof(want), "attribute %d: length 200 does not fit in 32 bytes",
+		 OOM_A_POLICY_REAP_DELAY_MS);
+	bad_policy("nla_len past the end", nlh, want);
 
 	nlh = policy_reply(buf);
 	a->nla_len = 2;
@@ -176,7 +218,9 @@ static void test_policy_replies(void)
 
 	nlh = policy_reply(buf);
 	nlh->nlmsg_len -= 2;			/* cut into the last attribute */
-	bad_policy("truncated in the last attribute", nlh, "attribute 5: length 8 does not fit in 6 bytes");
+	snprintf(want, sizeof(want), "attribute %d: length 8 does not fit in 6 bytes",
+		 OOM_A_POLICY_REAP_DELAY_MAX_MS);
+	bad_policy("truncated in the last attribute", nlh, want);
 
 	nlh = policy_reply(buf);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
@@ -186,39 +230,116 @@ static void test_policy_replies(void)
 	bad_policy("empty", nlh, "policy reply without delay");
 }
 
-static void test_stats(void)
+/* A stats reply the parser must refuse, naming the defect */
+static void bad_stats(const char *what, struct nlmsghdr *nlh, const char *want)
 {
-	struct nlmsghdr *nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
 	struct oom_stats st;
-	char want[64];
 	struct nl_err e;
-	bool order = true;
 
 	nl_err_clear(&e);
-	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++)
-		mnl_attr_put_u64(nlh, i, 100 + i);
-	for (int i = 0; i < OOM_LATENCY_BUCKETS; i++)
-		mnl_attr_put_u64(nlh, OOM_A_STATS_LATENCY_HIST, 1000 + i);
-	ok(oom_parse_stats(nlh, &st, &e) == 0 && st.nhist == OOM_LATENCY_BUCKETS &&
+	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && e.malformed && strstr(e.msg, want),
+	   "stats, %s: rejected, '%s'", what, e.msg);
+}
+
+/* Stats with two buckets, [0, 2) then b (low, high, count; count < 0: none) */
+static struct nlmsghdr *stats_buckets(int64_t low, int64_t high, int64_t count)
+{
+	struct nlmsghdr *nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	struct nlattr *nest;
+
+	put_uint(nlh, OOM_A_STATS_VICTIMS, 1);
+	put_bucket(nlh, 0, 2, 5);
+	nest = mnl_attr_nest_start(nlh, OOM_A_STATS_LATENCY_BUCKET);
+	if (low >= 0)
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, (uint64_t)low);
+	if (high >= 0)
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_HIGH_US, (uint64_t)high);
+	if (count >= 0)
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_COUNT, (uint64_t)count);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_stats(void)
+{
+	struct nlmsghdr *nlh = stats_reply(buf);
+	struct oom_stats st;
+	struct nl_err e;
+	bool bounds = true;
+	char want[96];
+
+	nl_err_clear(&e);
+	ok(oom_parse_stats(nlh, &st, &e) == 0 && st.nhist == KERNEL_BUCKETS &&
 	   st.count[OOM_A_STATS_VICTIMS] == 100 + OOM_A_STATS_VICTIMS &&
 	   st.count[OOM_A_STATS_EVENTS_DROPPED] == 100 + OOM_A_STATS_EVENTS_DROPPED &&
 	   st.have == ((1u << (OOM_A_STATS_EVENTS_DROPPED + 1)) - (1u << OOM_A_STATS_VICTIMS)),
-	   "stats: ten counters and %d latency buckets", OOM_LATENCY_BUCKETS);
+	   "stats: nine counters and %d nested latency buckets (%s)", KERNEL_BUCKETS, e.msg);
+	ok(st.count[OOM_A_STATS_REAPED] == (5ULL << 32) + OOM_A_STATS_REAPED &&
+	   st.hist[3].count == 7ULL << 40, "stats: 8-byte uints next to 4-byte ones");
 	for (unsigned int i = 0; i < st.nhist; i++)
-		order &= st.hist[i] == 1000 + i;
-	ok(order, "latency buckets kept in order");
+		bounds &= st.hist[i].low_us == (i ? 1ULL << i : 0) &&
+			  st.hist[i].has_high == (i + 1 < st.nhist) &&
+			  (!st.hist[i].has_high || st.hist[i].high_us == 2ULL << i) &&
+			  (i == 3 || st.hist[i].count == 1000 + i);
+	ok(bounds, "latency buckets: the kernel's low/high bounds and counts, last one open");
 
-	for (int i = OOM_LATENCY_BUCKETS; i <= OOM_HIST_MAX; i++)
-		mnl_attr_put_u64(nlh, OOM_A_STATS_LATENCY_HIST, 1);
-	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, "more than 64 latency buckets"),
-	   "stats: too many buckets rejected: %s", e.msg);
+	/* The same histogram with bounds that are not powers of two */
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	put_bucket(nlh, 0, 10, 1);
+	put_bucket(nlh, 10, 250, 2);
+	put_bucket(nlh, 500, 0, 3);		/* a gap is no disorder */
+	ok(oom_parse_stats(nlh, &st, &e) == 0 && st.nhist == 3 && st.hist[1].low_us == 10 &&
+	   st.hist[1].high_us == 250 && st.hist[2].low_us == 500 && !st.hist[2].has_high,
+	   "latency buckets: any increasing bounds are taken as sent");
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
-	mnl_attr_put_u64(nlh, OOM_A_STATS_VICTIMS, 1);
-	mnl_attr_put_u32(nlh, OOM_A_STATS_LATENCY_HIST, 1);
-	snprintf(want, sizeof(want), "attribute %d: expected 8 bytes", OOM_A_STATS_LATENCY_HIST);
-	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG && strstr(e.msg, want),
-	   "stats: a 4-byte bucket rejected: %s", e.msg);
+	for (int i = 0; i <= OOM_HIST_MAX; i++)
+		put_bucket(nlh, (uint64_t)i * 10, (uint64_t)i * 10 + 10, 1);
+	bad_stats("more than 64 buckets", nlh, "more than 64 latency buckets");
+
+	bad_stats("a bucket without count", stats_buckets(2, 4, -1),
+		  "latency bucket 1 without count");
+	bad_stats("a bucket without low-us", stats_buckets(-1, 4, 1),
+		  "latency bucket 1 without low-us");
+	bad_stats("a bucket out of order", stats_buckets(1, 4, 1),
+		  "latency bucket 1 out of order: low-us 1 below the high-us 2 of bucket 0");
+	bad_stats("high-us not above low-us", stats_buckets(8, 8, 1),
+		  "latency bucket 1: high-us 8 not above low-us 8");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	put_bucket(nlh, 0, 0, 1);		/* open, but not last */
+	put_bucket(nlh, 2, 4, 1);
+	bad_stats("a bucket after the open one", nlh, "latency bucket 1 follows the open bucket 0");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	put_uint(nlh, OOM_A_STATS_VICTIMS, 1);
+	mnl_attr_put_u64(nlh, OOM_A_STATS_LATENCY_BUCKET, 1);
+	bad_stats("a bucket that is no nest", nlh, "latency bucket 0: attribute");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, OOM_A_STATS_LATENCY_BUCKET);
+
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, 0);
+		mnl_attr_put_u16(nlh, OOM_A_LATENCY_BUCKET_COUNT, 1);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	snprintf(want, sizeof(want), "latency bucket 0: attribute %d: expected a uint of 4 or 8 bytes, got 2",
+		 OOM_A_LATENCY_BUCKET_COUNT);
+	bad_stats("a 2-byte count in a bucket", nlh, want);
+
+	/* Counters: a uint is 4 or 8 bytes, nothing else */
+	for (int k = 0; k < 3; k++) {
+		static const uint16_t sizes[] = { 2, 3, 16 };
+		char zero[16] = { 0 }, what[48];
+
+		nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+		mnl_attr_put(nlh, OOM_A_STATS_GAVE_UP, sizes[k], zero);
+		snprintf(want, sizeof(want), "attribute %d: expected a uint of 4 or 8 bytes, got %u",
+			 OOM_A_STATS_GAVE_UP, sizes[k]);
+		snprintf(what, sizeof(what), "a %u-byte counter", sizes[k]);
+		bad_stats(what, nlh, want);
+	}
 }
 
 static void test_events(void)
@@ -237,37 +358,107 @@ static void test_events(void)
 	   "victim notification: every field, oom_score_adj sign-extended");
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_DONE_NTF);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 43);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 1ULL << 33);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
 	mnl_attr_put_u32(nlh, OOM_A_EVENT_RESULT, OOM_REAP_RESULT_EXITED_FIRST);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_DURATION_US, 35000);
+	put_uint(nlh, OOM_A_EVENT_DURATION_US, 35000);
 	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_REAP_DONE &&
+	   ev.seq == 1ULL << 33 && ev.ts_ns == 1 &&
 	   ev.v[F_RESULT] == OOM_REAP_RESULT_EXITED_FIRST && ev.v[F_DURATION_US] == 35000 &&
-	   !(ev.have & (1ULL << F_PID)), "reap-done notification");
+	   !(ev.have & (1ULL << F_PID)), "reap-done notification: an 8-byte seq, 4-byte uints");
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_DONE_NTF);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 43);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_DURATION_US, 35000);	/* 8 bytes, fits in 4 */
+	mnl_attr_put_u64(nlh, OOM_A_EVENT_ANON_RSS_KB, 1ULL << 40);
+	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.v[F_DURATION_US] == 35000 &&
+	   ev.v[F_ANON_RSS_KB] == 1ULL << 40,
+	   "reap-done notification: an 8-byte uint that would fit in 4 is taken too");
+
+	/* Every uint of the event set: 2, 3 and 16 bytes are refused */
+	{
+		static const uint16_t uints[] = {
+			OOM_A_EVENT_SEQ, OOM_A_EVENT_TIMESTAMP_NS, OOM_A_EVENT_MEMCG_ID,
+			OOM_A_EVENT_ANON_RSS_KB, OOM_A_EVENT_FILE_RSS_KB,
+			OOM_A_EVENT_SHMEM_RSS_KB, OOM_A_EVENT_DURATION_US,
+		};
+		static const uint16_t sizes[] = { 2, 3, 16 };
+		char zero[16] = { 0 }, want[96], first[320] = "";
+		int bad = 0;
+
+		for (size_t u = 0; u < sizeof(uints) / sizeof(uints[0]); u++)
+			for (size_t k = 0; k < 3; k++) {
+				/* seq and timestamp first, unless under test */
+				nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_DONE_NTF);
+				if (uints[u] != OOM_A_EVENT_SEQ)
+					put_uint(nlh, OOM_A_EVENT_SEQ, 1);
+				if (uints[u] != OOM_A_EVENT_TIMESTAMP_NS)
+					put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+				mnl_attr_put(nlh, uints[u], sizes[k], zero);
+				snprintf(want, sizeof(want),
+					 "attribute %u: expected a uint of 4 or 8 bytes, got %u",
+					 uints[u], sizes[k]);
+				nl_err_clear(&e);
+				if (oom_parse_event(nlh, &ev, &e) != -EBADMSG || !strstr(e.msg, want)) {
+					if (!bad++)
+						snprintf(first, sizeof(first), "attribute %u, %u bytes: '%s'",
+							 uints[u], sizes[k], e.msg);
+				}
+			}
+		ok(!bad, "events: seq, timestamp, memcg-id, *-rss-kb, duration-us of 2, 3, 16 bytes rejected, by name%s%s",
+		   bad ? "; first failure: " : "", first);
+	}
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_NTF);
-	mnl_attr_put_u64(nlh, OOM_A_POLICY_SEQ, 44);
-	mnl_attr_put_u64(nlh, OOM_A_POLICY_TIMESTAMP_NS, 2);
-	mnl_attr_put_u32(nlh, OOM_A_POLICY_REAP_DELAY_MS, 250);
-	mnl_attr_put_u32(nlh, OOM_A_POLICY_CHANGED_VIA, OOM_CHANGED_VIA_SYSCTL);
-	mnl_attr_put_u32(nlh, OOM_A_POLICY_CHANGER_UID, 0);
+	put_uint(nlh, OOM_A_POLICY_NTF_SEQ, 44);
+	put_uint(nlh, OOM_A_POLICY_NTF_TIMESTAMP_NS, 6000000000ULL);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_NTF_REAP_DELAY_MS, 250);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_NTF_FROZEN_BYPASS, 0);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_NTF_REAP_ORDER, OOM_REAP_ORDER_FORWARD);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_NTF_CHANGED_VIA, OOM_CHANGED_VIA_SYSCTL);
+	mnl_attr_put_u32(nlh, OOM_A_POLICY_NTF_MAX + 1, 7);	/* from a newer kernel */
+	nl_err_clear(&e);
 	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_POLICY && ev.seq == 44 &&
-	   ev.v[F_DELAY_MS] == 250 && ev.v[F_CHANGED_VIA] == OOM_CHANGED_VIA_SYSCTL &&
-	   (ev.have & (1ULL << F_CHANGER_UID)), "policy notification: the policy attribute set");
+	   ev.ts_ns == 6000000000ULL && ev.v[F_DELAY_MS] == 250 && ev.v[F_FROZEN_BYPASS] == 0 &&
+	   ev.v[F_ORDER] == OOM_REAP_ORDER_FORWARD &&
+	   ev.v[F_CHANGED_VIA] == OOM_CHANGED_VIA_SYSCTL &&
+	   ev.have == ((1ULL << F_DELAY_MS) | (1ULL << F_FROZEN_BYPASS) | (1ULL << F_ORDER) |
+		       (1ULL << F_CHANGED_VIA)),
+	   "policy notification: its own attribute set, nothing else (%s)", e.msg);
+
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_NTF);
+	put_uint(nlh, OOM_A_POLICY_NTF_SEQ, 44);
+	mnl_attr_put(nlh, OOM_A_POLICY_NTF_TIMESTAMP_NS, 3, "abc");
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "attribute %d: expected a uint of 4 or 8 bytes, got 3",
+			 OOM_A_POLICY_NTF_TIMESTAMP_NS);
+		nl_err_clear(&e);
+		ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, want),
+		   "policy notification: a 3-byte timestamp rejected: %s", e.msg);
+	}
+	nlh = kmsg(buf, FAMILY, OOM_CMD_POLICY_NTF);
+	put_uint(nlh, OOM_A_POLICY_NTF_SEQ, 44);
+	mnl_attr_put(nlh, OOM_A_POLICY_NTF_TIMESTAMP_NS, 16, "0123456789abcdef");
+	nl_err_clear(&e);
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "got 16"),
+	   "policy notification: a 16-byte timestamp rejected: %s", e.msg);
 
 	nlh = kmsg(buf, FAMILY, 99);
 	ok(oom_parse_event(nlh, &ev, &e) == 1, "an unknown command is no event (ignored)");
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_QUEUED_NTF);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
 	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "without sequence number"),
 	   "an event without seq rejected: %s", e.msg);
 
 	nlh = victim_ntf(buf);
 	a = mnl_nlmsg_get_payload_tail(nlh);
 	nlh = kmsg(buf, FAMILY, OOM_CMD_VICTIM_NTF);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_SEQ, 1);
-	mnl_attr_put_u64(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 1);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
 	a = mnl_nlmsg_get_payload_tail(nlh);
 	mnl_attr_put(nlh, OOM_A_EVENT_COMM, 4, "tail");	/* no NUL */
 	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "not NUL-terminated"),
@@ -533,7 +724,7 @@ static void test_fuzz(void)
 		struct nlmsghdr *nlh;
 
 		memset(good, 0, sizeof(good));	/* libmnl leaves padding as it was */
-		nlh = i % 2 ? victim_ntf(good) : policy_reply(good);
+		nlh = i % 3 == 2 ? stats_reply(good) : i % 3 ? victim_ntf(good) : policy_reply(good);
 		len = nlh->nlmsg_len;
 		memcpy(bad, good, len);
 		for (int k = 0; k < 1 + (int)(rand_r(&seed) % 4); k++)

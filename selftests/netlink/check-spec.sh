@@ -7,8 +7,11 @@
 #
 # - the spec passes the genetlink schema (pyynl cli.py --validate);
 # - what the spec says, for what the tests and the issue rely on: one seq and
-#   a timestamp first in every notification, "events" needs CAP_SYS_ADMIN,
-#   netnsok false, policy-set takes only the three knobs with their limits;
+#   a timestamp first in every notification, 64-bit values as uint (no pad
+#   attributes), "events" needs CAP_SYS_ADMIN, netnsok false, policy-set
+#   takes only the three knobs with their limits and is admin-perm,
+#   policy-ntf has a set of its own without who changed the policy, the
+#   histogram is nested buckets with explicit bounds;
 # - every file generated from it (found by their YNL-GEN markers, as
 #   tools/net/ynl/ynl-regen.sh does) regenerates byte for byte: the UAPI
 #   header and the kernel glue in the series' tree, and the copy committed
@@ -109,10 +112,29 @@ for name, grp in ntfs.items():
     want(attrs[:2] == ['seq', 'timestamp-ns'], f'{name} starts with {attrs[:2]}')
     aset = {a['name']: a for s in f.yaml['attribute-sets'] if s['name'] == o['attribute-set']
             for a in s['attributes']}
-    want(aset['seq']['type'] == 'u64' and aset['timestamp-ns']['type'] == 'u64',
-         f'{name}: seq and timestamp-ns are u64')
+    want(aset['seq']['type'] == 'uint' and aset['timestamp-ns']['type'] == 'uint',
+         f'{name}: seq and timestamp-ns are uint')
+want(ops['policy-set'].get('flags') == ['admin-perm'],
+     'policy-set is admin-perm (CAP_NET_ADMIN before parsing)')
+sets = {s['name']: {a['name']: a for a in s['attributes']} for s in f.yaml['attribute-sets']}
+want(ops['policy-ntf']['attribute-set'] == 'policy-ntf', 'policy-ntf has its own attribute set')
+want(sorted(sets.get('policy-ntf', {})) == sorted(['seq', 'timestamp-ns', 'reap-delay-ms',
+     'frozen-bypass', 'reap-order', 'changed-via']),
+     f'policy-ntf attributes {sorted(sets.get("policy-ntf", {}))}')
+want(sorted(sets.get('policy', {})) == sorted(['reap-delay-ms', 'frozen-bypass', 'reap-order',
+     'reap-delay-max-ms']), f'policy attributes {sorted(sets.get("policy", {}))}')
+for sname, attrs in sets.items():
+    for aname, a in attrs.items():
+        want(a['type'] not in ('u64', 'pad'), f'{sname}.{aname} is {a["type"]}, not uint')
 stats = ops['stats-get']['do']['reply']['attributes']
-want('latency-hist' in stats and 'events-dropped' in stats, 'stats-get reply')
+want('latency-bucket' in stats and 'events-dropped' in stats, 'stats-get reply')
+lb = sets.get('stats', {}).get('latency-bucket', {})
+want(lb.get('type') == 'nest' and lb.get('multi-attr') is True and
+     lb.get('nested-attributes') == 'latency-bucket', 'stats latency-bucket: a multi-attr nest')
+want(sorted(sets.get('latency-bucket', {})) == ['count', 'high-us', 'low-us'],
+     'latency-bucket: low-us, high-us, count')
+want(not any(c['name'] == 'latency-buckets' for c in f.yaml['definitions']),
+     'no bucket-count constant in the UAPI')
 for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
@@ -172,6 +194,8 @@ if [ -n "${kernel_src:-}" ]; then
 		bash -c 'grep -qE "\[OOM_NLGRP_EVENTS\] = \{ \"events\", \.flags = GENL_MCAST_CAP_SYS_ADMIN, \}" "$1" &&
 			 grep -qE "\[OOM_NLGRP_CONFIG\] = \{ \"config\", \}" "$1"' _ "$kernel_src"
 	check "kernel glue: .netnsok = false" grep -qE '^\s*\.netnsok\s*= false,' "$kernel_src"
+	check "kernel glue: policy-set is GENL_ADMIN_PERM" \
+		bash -c 'grep -A6 "\.cmd\s*= OOM_CMD_POLICY_SET," "$1" | grep -q "GENL_ADMIN_PERM"' _ "$kernel_src"
 	check "kernel glue: policy-set limits (delay <= OOM_REAP_DELAY_MAX_MS, bypass/order <= 1)" \
 		bash -c 'grep -q "\[OOM_A_POLICY_REAP_DELAY_MS\] = NLA_POLICY_MAX(NLA_U32, OOM_REAP_DELAY_MAX_MS)" "$1" &&
 			 grep -q "\[OOM_A_POLICY_FROZEN_BYPASS\] = NLA_POLICY_MAX(NLA_U32, 1)" "$1" &&

@@ -458,12 +458,101 @@ int oomnl_policy_set(struct oomnl *c, const struct oom_pol_set *s,
 	return err ? err : oomnl_parse_policy(r, OOM_CMD_POLICY_SET, p, why, whylen);
 }
 
+uint64_t oomnl_get_uint(const struct nlattr *a)
+{
+	uint64_t v = 0;
+	uint32_t v32;
+
+	if (nla_len(a) == 8) {
+		memcpy(&v, nla_data(a), 8);
+	} else if (nla_len(a) == 4) {
+		memcpy(&v32, nla_data(a), 4);
+		v = v32;
+	}
+	return v;
+}
+
+int oomnl_bucket_of(const struct oom_stats *st, uint64_t us)
+{
+	int i;
+
+	for (i = 0; i < st->nbuckets; i++)
+		if (us >= st->bucket[i].low_us && us < st->bucket[i].high_us)
+			return i;
+	return -1;
+}
+
+/*
+ * One latency-bucket nest, strictly: low-us, count, and high-us except in
+ * the last bucket, each once and a uint; bucket 0 is [0, 2), bucket i > 0
+ * [2^i, 2^(i+1)) (the spec: one bucket per power of two of microseconds,
+ * in increasing order).  Whether it is the last is known only at the end:
+ * the caller checks that only the last one lacks high-us.
+ */
+static int parse_bucket(struct nlattr *nest, int i, struct oom_bucket *b,
+			bool *open, char *why, size_t whylen)
+{
+	unsigned int seen = 0;
+	struct nlattr *a;
+	int rem, t;
+
+	if (i == OOMNL_MAX_BUCKETS) {
+		say(why, whylen, "more than %d latency buckets", OOMNL_MAX_BUCKETS);
+		return -EPROTO;
+	}
+	nla_for_each_nested(a, nest, rem) {
+		t = nla_type(a);
+		if (t < OOM_A_LATENCY_BUCKET_LOW_US || t > OOM_A_LATENCY_BUCKET_MAX) {
+			say(why, whylen, "latency bucket %d: unexpected attribute %d", i, t);
+			return -EPROTO;
+		}
+		if (!oomnl_uint_len_ok(nla_len(a))) {
+			say(why, whylen, "latency bucket %d: attribute %d has %d bytes, not a uint (4 or 8)",
+			    i, t, nla_len(a));
+			return -EPROTO;
+		}
+		if (seen & (1u << t)) {
+			say(why, whylen, "latency bucket %d: attribute %d twice", i, t);
+			return -EPROTO;
+		}
+		seen |= 1u << t;
+		if (t == OOM_A_LATENCY_BUCKET_LOW_US)
+			b->low_us = oomnl_get_uint(a);
+		else if (t == OOM_A_LATENCY_BUCKET_HIGH_US)
+			b->high_us = oomnl_get_uint(a);
+		else
+			b->count = oomnl_get_uint(a);
+	}
+	if (rem) {
+		say(why, whylen, "latency bucket %d: %d bytes after the last attribute", i, rem);
+		return -EPROTO;
+	}
+	if (!(seen & (1u << OOM_A_LATENCY_BUCKET_LOW_US)) ||
+	    !(seen & (1u << OOM_A_LATENCY_BUCKET_COUNT))) {
+		say(why, whylen, "latency bucket %d without %s", i,
+		    seen & (1u << OOM_A_LATENCY_BUCKET_LOW_US) ? "count" : "low-us");
+		return -EPROTO;
+	}
+	*open = !(seen & (1u << OOM_A_LATENCY_BUCKET_HIGH_US));
+	if (*open)
+		b->high_us = UINT64_MAX;
+	if (b->low_us != (i ? 1ULL << i : 0) ||
+	    (!*open && b->high_us != 2ULL << i)) {
+		say(why, whylen, "latency bucket %d is [%llu, %llu), not [%llu, %llu)", i,
+		    (unsigned long long)b->low_us, (unsigned long long)b->high_us,
+		    i ? 1ULL << i : 0ULL, 2ULL << i);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		    struct oomnl_reply *r, char *why, size_t whylen)
 {
 	unsigned int seen = 0, want = 0;
+	bool open = false;
 	struct nlattr *a;
-	int err, rem, t, nh = 0;
+	int err, rem, t;
 
 	memset(st, 0, sizeof(*st));
 	err = do_request(c, oomnl_msg(c, OOM_CMD_STATS_GET), r, why, whylen);
@@ -478,35 +567,38 @@ int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		want |= 1u << t;
 	nla_for_each_attr(a, (struct nlattr *)r->attrs, r->attrlen, rem) {
 		t = nla_type(a);
-		if (t == OOM_A_STATS_PAD)
-			continue;
 		if (t < OOM_A_STATS_VICTIMS || t > OOM_A_STATS_MAX) {
 			say(why, whylen, "unexpected attribute %d in a stats reply", t);
 			return -EPROTO;
 		}
-		if (nla_len(a) != 8) {
-			say(why, whylen, "stats attribute %d has %d bytes, not 8", t, nla_len(a));
-			return -EPROTO;
-		}
-		if (t == OOM_A_STATS_LATENCY_HIST) {
-			if (nh == OOM_LATENCY_BUCKETS) {
-				say(why, whylen, "more than %d latency-hist entries",
-				    OOM_LATENCY_BUCKETS);
+		if (t == OOM_A_STATS_LATENCY_BUCKET) {
+			if (open) {
+				say(why, whylen, "latency bucket %d after the open bucket %d",
+				    st->nbuckets, st->nbuckets - 1);
 				return -EPROTO;
 			}
-			st->hist[nh++] = nla_get_u64(a);
+			err = parse_bucket(a, st->nbuckets, &st->bucket[st->nbuckets],
+					   &open, why, whylen);
+			if (err)
+				return err;
+			st->nbuckets++;
 			continue;
+		}
+		if (!oomnl_uint_len_ok(nla_len(a))) {
+			say(why, whylen, "stats attribute %d has %d bytes, not a uint (4 or 8)",
+			    t, nla_len(a));
+			return -EPROTO;
 		}
 		if (seen & (1u << t)) {
 			say(why, whylen, "stats attribute %d twice", t);
 			return -EPROTO;
 		}
 		seen |= 1u << t;
-		st->c[t] = nla_get_u64(a);
+		st->c[t] = oomnl_get_uint(a);
 	}
-	if (rem || seen != want || nh != OOM_LATENCY_BUCKETS) {
-		say(why, whylen, "stats reply: %d bytes left over, counters mask %#x of %#x, %d of %d latency-hist entries",
-		    rem, seen, want, nh, OOM_LATENCY_BUCKETS);
+	if (rem || seen != want || !st->nbuckets || !open) {
+		say(why, whylen, "stats reply: %d bytes left over, counters mask %#x of %#x, %d latency buckets, the last one %s",
+		    rem, seen, want, st->nbuckets, open ? "open" : "closed (it must be open)");
 		return -EPROTO;
 	}
 	return 0;
@@ -535,7 +627,7 @@ void oomnl_big_rcvbuf(struct oomnl *c, int bytes)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
 }
 
-enum { SZ_U32 = 1, SZ_S32, SZ_U64, SZ_STR };
+enum { SZ_U32 = 1, SZ_S32, SZ_UINT, SZ_STR };
 
 struct ntf_spec {
 	const char *name;
@@ -547,30 +639,27 @@ struct ntf_spec {
 
 #define B(x) (1u << (x))
 
-static const unsigned char policy_sizes[OOM_A_POLICY_MAX + 1] = {
-	[OOM_A_POLICY_REAP_DELAY_MS] = SZ_U32,
-	[OOM_A_POLICY_FROZEN_BYPASS] = SZ_U32,
-	[OOM_A_POLICY_REAP_ORDER] = SZ_U32,
-	[OOM_A_POLICY_REAP_DELAY_MAX_MS] = SZ_U32,
-	[OOM_A_POLICY_SEQ] = SZ_U64,
-	[OOM_A_POLICY_TIMESTAMP_NS] = SZ_U64,
-	[OOM_A_POLICY_CHANGER_PID] = SZ_U32,
-	[OOM_A_POLICY_CHANGER_UID] = SZ_U32,
-	[OOM_A_POLICY_CHANGED_VIA] = SZ_U32,
+static const unsigned char policy_ntf_sizes[OOM_A_POLICY_NTF_MAX + 1] = {
+	[OOM_A_POLICY_NTF_SEQ] = SZ_UINT,
+	[OOM_A_POLICY_NTF_TIMESTAMP_NS] = SZ_UINT,
+	[OOM_A_POLICY_NTF_REAP_DELAY_MS] = SZ_U32,
+	[OOM_A_POLICY_NTF_FROZEN_BYPASS] = SZ_U32,
+	[OOM_A_POLICY_NTF_REAP_ORDER] = SZ_U32,
+	[OOM_A_POLICY_NTF_CHANGED_VIA] = SZ_U32,
 };
 
 static const unsigned char event_sizes[OOM_A_EVENT_MAX + 1] = {
-	[OOM_A_EVENT_SEQ] = SZ_U64,
-	[OOM_A_EVENT_TIMESTAMP_NS] = SZ_U64,
+	[OOM_A_EVENT_SEQ] = SZ_UINT,
+	[OOM_A_EVENT_TIMESTAMP_NS] = SZ_UINT,
 	[OOM_A_EVENT_PID] = SZ_U32,
 	[OOM_A_EVENT_TGID] = SZ_U32,
 	[OOM_A_EVENT_COMM] = SZ_STR,
 	[OOM_A_EVENT_UID] = SZ_U32,
-	[OOM_A_EVENT_MEMCG_ID] = SZ_U64,
+	[OOM_A_EVENT_MEMCG_ID] = SZ_UINT,
 	[OOM_A_EVENT_OOM_SCORE_ADJ] = SZ_S32,
-	[OOM_A_EVENT_ANON_RSS_KB] = SZ_U64,
-	[OOM_A_EVENT_FILE_RSS_KB] = SZ_U64,
-	[OOM_A_EVENT_SHMEM_RSS_KB] = SZ_U64,
+	[OOM_A_EVENT_ANON_RSS_KB] = SZ_UINT,
+	[OOM_A_EVENT_FILE_RSS_KB] = SZ_UINT,
+	[OOM_A_EVENT_SHMEM_RSS_KB] = SZ_UINT,
 	[OOM_A_EVENT_FROZEN] = SZ_U32,
 	[OOM_A_EVENT_DELAY_MS] = SZ_U32,
 	[OOM_A_EVENT_REASON] = SZ_U32,
@@ -578,7 +667,7 @@ static const unsigned char event_sizes[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_REAP_ORDER] = SZ_U32,
 	[OOM_A_EVENT_RESULT] = SZ_U32,
 	[OOM_A_EVENT_ATTEMPTS] = SZ_U32,
-	[OOM_A_EVENT_DURATION_US] = SZ_U64,
+	[OOM_A_EVENT_DURATION_US] = SZ_UINT,
 };
 
 #define EV_COMMON (B(OOM_A_EVENT_SEQ) | B(OOM_A_EVENT_TIMESTAMP_NS) | B(OOM_A_EVENT_PID))
@@ -586,12 +675,13 @@ static const unsigned char event_sizes[OOM_A_EVENT_MAX + 1] = {
 		B(OOM_A_EVENT_SHMEM_RSS_KB))
 
 static const struct ntf_spec ntf_specs[OOM_CMD_MAX + 1] = {
+	/* Its own set: what changed and how, never who */
 	[OOM_CMD_POLICY_NTF] = {
-		"policy-ntf", OOM_A_POLICY_MAX, policy_sizes,
-		B(OOM_A_POLICY_SEQ) | B(OOM_A_POLICY_TIMESTAMP_NS) |
-		B(OOM_A_POLICY_REAP_DELAY_MS) | B(OOM_A_POLICY_FROZEN_BYPASS) |
-		B(OOM_A_POLICY_REAP_ORDER) | B(OOM_A_POLICY_CHANGER_PID) |
-		B(OOM_A_POLICY_CHANGER_UID) | B(OOM_A_POLICY_CHANGED_VIA),
+		"policy-ntf", OOM_A_POLICY_NTF_MAX, policy_ntf_sizes,
+		B(OOM_A_POLICY_NTF_SEQ) | B(OOM_A_POLICY_NTF_TIMESTAMP_NS) |
+		B(OOM_A_POLICY_NTF_REAP_DELAY_MS) |
+		B(OOM_A_POLICY_NTF_FROZEN_BYPASS) |
+		B(OOM_A_POLICY_NTF_REAP_ORDER) | B(OOM_A_POLICY_NTF_CHANGED_VIA),
 	},
 	[OOM_CMD_VICTIM_NTF] = {
 		"victim-ntf", OOM_A_EVENT_MAX, event_sizes,
@@ -637,10 +727,10 @@ static uint64_t attr_max(int cmd, int t)
 {
 	if (cmd == OOM_CMD_POLICY_NTF) {
 		switch (t) {
-		case OOM_A_POLICY_REAP_DELAY_MS: return OOM_REAP_DELAY_MAX_MS;
-		case OOM_A_POLICY_FROZEN_BYPASS: return 1;
-		case OOM_A_POLICY_REAP_ORDER: return OOM_REAP_ORDER_REVERSE;
-		case OOM_A_POLICY_CHANGED_VIA: return OOM_CHANGED_VIA_SYSCTL;
+		case OOM_A_POLICY_NTF_REAP_DELAY_MS: return OOM_REAP_DELAY_MAX_MS;
+		case OOM_A_POLICY_NTF_FROZEN_BYPASS: return 1;
+		case OOM_A_POLICY_NTF_REAP_ORDER: return OOM_REAP_ORDER_REVERSE;
+		case OOM_A_POLICY_NTF_CHANGED_VIA: return OOM_CHANGED_VIA_SYSCTL;
 		}
 		return 0;
 	}
@@ -668,7 +758,7 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 	struct genlmsghdr *g;
 	unsigned int seen = 0;
 	struct nlattr *a;
-	int rem, t, pad;
+	int rem, t;
 
 	memset(n, 0, sizeof(*n));
 	if (nlh->nlmsg_type != c->family) {
@@ -696,15 +786,12 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		return -EPROTO;
 	}
 	sp = &ntf_specs[g->cmd];
-	pad = g->cmd == OOM_CMD_POLICY_NTF ? OOM_A_POLICY_PAD : OOM_A_EVENT_PAD;
 	nla_for_each_attr(a, (struct nlattr *)((char *)g + GENL_HDRLEN),
 			  nlmsg_datalen(nlh) - GENL_HDRLEN, rem) {
 		int len = nla_len(a);
 		uint64_t max;
 
 		t = nla_type(a);
-		if (t == pad)
-			continue;
 		if (t > sp->maxattr || !((sp->required | sp->optional) & B(t))) {
 			BAD("%s: attribute %d is not in the spec's list for it", sp->name, t);
 			continue;
@@ -723,10 +810,16 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 				(uint64_t)(int64_t)(int32_t)nla_get_u32(a) :
 				nla_get_u32(a);
 			break;
-		case SZ_U64:
-			if (len != 8)
+		case SZ_UINT:
+			if (!oomnl_uint_len_ok(len))
 				goto badlen;
-			n->v[t] = nla_get_u64(a);
+			n->v[t] = oomnl_get_uint(a);
+			if (len == 8)
+				n->uint8 |= B(t);
+			/* nla_put_uint(): 8 bytes only for what needs them */
+			if (len == 8 && n->v[t] <= UINT32_MAX)
+				BAD("%s: uint attribute %d = %llu in 8 bytes (fits in 4)",
+				    sp->name, t, (unsigned long long)n->v[t]);
 			break;
 		case SZ_STR:
 			if (len < 1 || len > 16 || ((char *)nla_data(a))[len - 1]) {
@@ -746,7 +839,8 @@ static int parse_ntf(const struct oomnl *c, struct nlmsghdr *nlh,
 		continue;
 badlen:
 		seen &= ~B(t);
-		BAD("%s: attribute %d has %d bytes", sp->name, t, len);
+		BAD("%s: attribute %d has %d bytes%s", sp->name, t, len,
+		    sp->size[t] == SZ_UINT ? " (a uint has 4 or 8)" : "");
 	}
 	if (rem)
 		BAD("%s: %d bytes after the last attribute", sp->name, rem);

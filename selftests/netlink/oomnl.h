@@ -87,17 +87,34 @@ struct oom_pol_set {
 	.has_delay = true, .has_bypass = true, .has_order = true, \
 	.delay_ms = (d), .frozen_bypass = (b), .order = (o) })
 
-struct oom_stats {
-	uint64_t c[OOM_A_STATS_MAX + 1];	/* by attribute type */
-	uint64_t hist[OOM_LATENCY_BUCKETS];
+/* Most latency buckets a stats reply may carry (the kernel sends 24). */
+#define OOMNL_MAX_BUCKETS	64
+
+/* One latency-bucket nest: [low_us, high_us), the last one open. */
+struct oom_bucket {
+	uint64_t low_us;
+	uint64_t high_us;	/* UINT64_MAX in the last, open bucket */
+	uint64_t count;
 };
 
-/* A notification, checked against the spec. */
+struct oom_stats {
+	uint64_t c[OOM_A_STATS_MAX + 1];	/* by attribute type */
+	struct oom_bucket bucket[OOMNL_MAX_BUCKETS];
+	int nbuckets;		/* as many as the reply had */
+};
+
+/* The bucket of a kill -> reap latency of @us, as the spec defines them
+ * (one per power of two of microseconds, from 0, the last one open). */
+int oomnl_bucket_of(const struct oom_stats *st, uint64_t us);
+
+/* A notification, checked against the spec: policy-ntf with the
+ * OOM_A_POLICY_NTF_* set, the others with the OOM_A_EVENT_* set. */
 struct oom_ntf {
 	uint8_t cmd;		/* OOM_CMD_*_NTF */
 	uint64_t v[32];		/* by attribute type (s32 sign-extended) */
 	char comm[64];		/* OOM_A_EVENT_COMM */
 	uint32_t present;	/* mask of the attribute types present */
+	uint32_t uint8;		/* mask of the uint attributes sent as 8 bytes */
 	int nbad;		/* deviations from the spec (attributes not */
 	char bad[160];		/* listed, missing, twice, wrong size or
 				 * range): how many, and the first */
@@ -138,6 +155,14 @@ int oomnl_policy_set(struct oomnl *c, const struct oom_pol_set *s,
 		     char *why, size_t whylen);
 int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		    struct oomnl_reply *r, char *why, size_t whylen);
+
+/* The value of a uint attribute (NLA_UINT: 4 or 8 bytes; others: 0). */
+uint64_t oomnl_get_uint(const struct nlattr *a);
+/* Does @len fit a uint attribute (4 or 8 bytes)? */
+static inline bool oomnl_uint_len_ok(int len)
+{
+	return len == 4 || len == 8;
+}
 
 /* Parse a policy reply in @r (exactly the four attributes). */
 int oomnl_parse_policy(const struct oomnl_reply *r, uint8_t cmd,

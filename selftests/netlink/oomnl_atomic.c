@@ -168,16 +168,16 @@ static void *drain_main(void *p)
 			note_error(d->sh, "notifications", "not a policy-ntf");
 			continue;
 		}
-		if (d->count++ && n.v[OOM_A_POLICY_SEQ] != d->last_seq + 1 && !d->gaps++)
+		if (d->count++ && n.v[OOM_A_POLICY_NTF_SEQ] != d->last_seq + 1 && !d->gaps++)
 			snprintf(d->gap, sizeof(d->gap), "seq %llu after %llu",
-				 (unsigned long long)n.v[OOM_A_POLICY_SEQ],
+				 (unsigned long long)n.v[OOM_A_POLICY_NTF_SEQ],
 				 (unsigned long long)d->last_seq);
 		if (d->count == 1)
-			d->first_seq = n.v[OOM_A_POLICY_SEQ];
-		d->last_seq = n.v[OOM_A_POLICY_SEQ];
-		d->last.delay_ms = n.v[OOM_A_POLICY_REAP_DELAY_MS];
-		d->last.frozen_bypass = n.v[OOM_A_POLICY_FROZEN_BYPASS];
-		d->last.order = n.v[OOM_A_POLICY_REAP_ORDER];
+			d->first_seq = n.v[OOM_A_POLICY_NTF_SEQ];
+		d->last_seq = n.v[OOM_A_POLICY_NTF_SEQ];
+		d->last.delay_ms = n.v[OOM_A_POLICY_NTF_REAP_DELAY_MS];
+		d->last.frozen_bypass = n.v[OOM_A_POLICY_NTF_FROZEN_BYPASS];
+		d->last.order = n.v[OOM_A_POLICY_NTF_REAP_ORDER];
 		if (!which(&d->last))
 			note_mix(d->sh, "policy-ntf", &d->last);
 	}

@@ -276,12 +276,10 @@ TEST_F(input, unknown_attribute)
 		int type;
 	} cases[] = {
 		{ "attribute 0", 0 },
-		{ "pad attribute", OOM_A_POLICY_PAD },
 		{ "reap-delay-max-ms (read-only)", OOM_A_POLICY_REAP_DELAY_MAX_MS },
-		{ "seq (notification only)", OOM_A_POLICY_SEQ },
-		{ "changer-pid (notification only)", OOM_A_POLICY_CHANGER_PID },
-		{ "changed-via (notification only)", OOM_A_POLICY_CHANGED_VIA },
+		/* policy-ntf's seq..changed-via have a set of their own now */
 		{ "attribute __OOM_A_POLICY_MAX", __OOM_A_POLICY_MAX },
+		{ "attribute __OOM_A_POLICY_NTF_MAX", __OOM_A_POLICY_NTF_MAX },
 		{ "attribute 200", 200 },
 		{ "attribute 0x3fff", 0x3fff },
 	};

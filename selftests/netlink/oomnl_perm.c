@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * "oom" family, permissions.  policy-set needs CAP_SYS_ADMIN in the initial
- * user namespace, of both the task and the socket's opener
- * (netlink_capable); CAP_NET_ADMIN (GENL_ADMIN_PERM) is not enough.  The
- * family lives in the initial network namespace only.  Joining "events"
- * needs CAP_SYS_ADMIN; "config" and policy-get are for everyone.  Each
- * refused change leaves the policy as it was.
+ * "oom" family, permissions.  policy-set needs CAP_NET_ADMIN (GENL_ADMIN_PERM,
+ * checked by genetlink before the request is parsed, so that a caller
+ * without it learns nothing from validation errors) and CAP_SYS_ADMIN
+ * (checked by the family), both in the initial user namespace, of both the
+ * task and the socket's opener (netlink_capable); CAP_NET_ADMIN alone is
+ * not enough.  The family lives in the initial network namespace only: it
+ * is not visible from another one, and a socket of another one cannot join
+ * its groups (ENOENT).  Joining "events" needs CAP_SYS_ADMIN; "config" and
+ * policy-get are for everyone.  Each refused change leaves the policy as
+ * it was.
  */
 #include <errno.h>
 #include <poll.h>
@@ -161,6 +165,135 @@ TEST_F(perm, unprivileged_user)
 	uid = OOMNL_UID_TEST;
 	EXPECT_EQ(0, run_in_child(child_user, &uid, CHILD_MS));
 	expect_unchanged(_metadata, &self->c, "attempts as uid 1000");
+}
+
+/*
+ * Invalid policy-set requests: out of range, unknown or wrong-size
+ * attributes, none at all.  Without CAP_NET_ADMIN each one is refused with
+ * EPERM before it is parsed, with nothing in the extended ACK that points
+ * at an attribute or tells a range; with CAP_NET_ADMIN (and without
+ * CAP_SYS_ADMIN) the parser sees them first.
+ */
+enum { BAD_DELAY, BAD_BYPASS, BAD_ORDER, BAD_SIZE, BAD_UNKNOWN, BAD_EMPTY, NBAD };
+
+static const char *const bad_names[NBAD] = {
+	[BAD_DELAY] = "reap-delay-ms above reap-delay-max-ms",
+	[BAD_BYPASS] = "frozen-bypass 2",
+	[BAD_ORDER] = "reap-order 2",
+	[BAD_SIZE] = "reap-delay-ms as 2 bytes",
+	[BAD_UNKNOWN] = "an attribute policy-set does not take",
+	[BAD_EMPTY] = "no attribute",
+};
+
+/* Send invalid request @k: the kernel's -errno, @r filled in. */
+static int send_invalid(struct oomnl *c, int k, struct oomnl_reply *r)
+{
+	struct nl_msg *m = oomnl_msg(c, OOM_CMD_POLICY_SET);
+	uint16_t small = 100;
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	switch (k) {
+	case BAD_DELAY:
+		nla_put_u32(m, OOM_A_POLICY_REAP_DELAY_MS, OOM_REAP_DELAY_MAX_MS + 1);
+		break;
+	case BAD_BYPASS:
+		nla_put_u32(m, OOM_A_POLICY_FROZEN_BYPASS, 2);
+		break;
+	case BAD_ORDER:
+		nla_put_u32(m, OOM_A_POLICY_REAP_ORDER, 2);
+		break;
+	case BAD_SIZE:
+		nla_put(m, OOM_A_POLICY_REAP_DELAY_MS, sizeof(small), &small);
+		break;
+	case BAD_UNKNOWN:
+		nla_put_u32(m, OOM_A_POLICY_REAP_DELAY_MAX_MS, 1);
+		break;
+	}
+	err = oomnl_xfer(c, m, r);
+	nlmsg_free(m);
+	return err ? err : -r->error;
+}
+
+static int child_unpriv_invalid(void *arg)
+{
+	struct oomnl_reply *r = calloc(1, sizeof(*r));
+	struct oomnl c;
+	int k, err;
+
+	(void)arg;
+	if (!r)
+		CFAIL(1, "out of memory");
+	if (drop_to_user(OOMNL_UID_NOBODY, OOMNL_UID_NOBODY))
+		CFAIL(2, "setresuid: %s", strerror(errno));
+	err = oomnl_open(&c);
+	if (err)
+		CFAIL(3, "open: %s", strerror(-err));
+	for (k = 0; k < NBAD; k++) {
+		memset(r, 0, sizeof(*r));
+		err = send_invalid(&c, k, r);
+		if (err != -EPERM)
+			CFAIL(10 + k, "policy-set with %s as nobody: %s, expected EPERM (validation before the permission check)",
+			      bad_names[k], err ? strerror(-err) : "accepted");
+		if (r->has_offs || r->has_pol_max || r->has_miss)
+			CFAIL(20 + k, "policy-set with %s as nobody: the extended ACK points at an attribute (offs %d, policy %d, missing %d)",
+			      bad_names[k], r->has_offs, r->has_pol_max, r->has_miss);
+		if (strstr(r->msg, "range") || strstr(r->msg, "attribute"))
+			CFAIL(30 + k, "policy-set with %s as nobody: the kernel told \"%s\"",
+			      bad_names[k], r->msg);
+	}
+	oomnl_close(&c);
+	free(r);
+	return 0;
+}
+
+TEST_F(perm, unprivileged_invalid_set_is_eperm)
+{
+	EXPECT_EQ(0, run_in_child(child_unpriv_invalid, NULL, CHILD_MS));
+	expect_unchanged(_metadata, &self->c, "invalid attempts as nobody");
+}
+
+/* The contrast: with CAP_NET_ADMIN the request is parsed before the family
+ * checks CAP_SYS_ADMIN, so the validation errors come back. */
+static int child_net_admin_invalid(void *arg)
+{
+	struct oomnl_reply *r = calloc(1, sizeof(*r));
+	struct oomnl c;
+	int k, err;
+
+	(void)arg;
+	if (!r)
+		CFAIL(1, "out of memory");
+	if (caps_drop(CAP_SYS_ADMIN))
+		CFAIL(2, "dropping CAP_SYS_ADMIN: %s", strerror(errno));
+	err = oomnl_open(&c);
+	if (err)
+		CFAIL(3, "open: %s", strerror(-err));
+	for (k = 0; k < NBAD; k++) {
+		bool parse_error = k != BAD_EMPTY;
+
+		memset(r, 0, sizeof(*r));
+		err = send_invalid(&c, k, r);
+		/* An empty request parses: the family refuses it for lack of
+		 * CAP_SYS_ADMIN before it looks for a setting. */
+		if (parse_error ? (err != -EINVAL && err != -ERANGE) : err != -EPERM)
+			CFAIL(10 + k, "policy-set with %s with CAP_NET_ADMIN only: %s, expected %s",
+			      bad_names[k], err ? strerror(-err) : "accepted",
+			      parse_error ? "EINVAL or ERANGE" : "EPERM");
+		if (parse_error && !r->has_offs)
+			CFAIL(20 + k, "policy-set with %s with CAP_NET_ADMIN only: no attribute offset in the extended ACK",
+			      bad_names[k]);
+	}
+	oomnl_close(&c);
+	free(r);
+	return 0;
+}
+
+TEST_F(perm, net_admin_sees_validation_errors)
+{
+	EXPECT_EQ(0, run_in_child(child_net_admin_invalid, NULL, CHILD_MS));
+	expect_unchanged(_metadata, &self->c, "invalid attempts with CAP_NET_ADMIN only");
 }
 
 /* root without CAP_SYS_ADMIN but with CAP_NET_ADMIN (GENL_ADMIN_PERM). */
@@ -337,9 +470,9 @@ static int child_watch_config(void *p)
 	err = oomnl_ntf_next(&c, &n, CHILD_MS, why, sizeof(why));
 	if (err)
 		CFAIL(4, "waiting for the notification: %s", why);
-	if (n.cmd != OOM_CMD_POLICY_NTF || n.v[OOM_A_POLICY_REAP_DELAY_MS] != a->delay)
+	if (n.cmd != OOM_CMD_POLICY_NTF || n.v[OOM_A_POLICY_NTF_REAP_DELAY_MS] != a->delay)
 		CFAIL(5, "got %s with delay %llu", oomnl_cmd_name(n.cmd),
-		      (unsigned long long)n.v[OOM_A_POLICY_REAP_DELAY_MS]);
+		      (unsigned long long)n.v[OOM_A_POLICY_NTF_REAP_DELAY_MS]);
 	oomnl_close(&c);
 	return 0;
 }
@@ -495,7 +628,14 @@ static int join_id(struct oomnl *c, int id)
 			  NETLINK_ADD_MEMBERSHIP, &id, sizeof(id)) ? -errno : 0;
 }
 
-/* As child_netns, and the groups' notifications do not cross over. */
+/*
+ * As child_netns: joining the groups by their ids (resolved in the initial
+ * namespace) is refused with ENOENT, as for a family that does not exist
+ * there, and no notification crosses over.  (Before genetlink refused,
+ * the join was allowed and only the sending side kept the notifications
+ * in the initial namespace, while such a listener made the family build
+ * events for nobody.)
+ */
 struct leak_arg {
 	struct netns_arg ns;
 	int grp_config, grp_events;
@@ -521,8 +661,9 @@ static int child_netns_listen(void *p)
 	c.family = a->ns.family;
 	ec = join_id(&c, a->grp_config);
 	ee = join_id(&c, a->grp_events);
-	fprintf(stderr, "# child: in the new netns joining config: %s, events: %s\n",
-		ec ? strerror(-ec) : "allowed", ee ? strerror(-ee) : "allowed");
+	if (ec != -ENOENT || ee != -ENOENT)
+		CFAIL(5, "in the new netns joining config: %s, events: %s, expected ENOENT for both",
+		      ec ? strerror(-ec) : "allowed", ee ? strerror(-ee) : "allowed");
 	send_byte(a->ns.wfd, 'r');
 	if (wait_byte(a->ns.rfd, CHILD_MS) != 'g')
 		CFAIL(3, "no go from the parent");
@@ -565,6 +706,59 @@ static void netns_case(struct __test_metadata *_metadata, FIXTURE_DATA(perm) *se
 	oomnl_close(&sub);
 	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(P0_DELAY, P0_BYPASS, P0_ORDER),
 				      &p, &self->r, self->why, sizeof(self->why)));
+}
+
+/*
+ * Root (all capabilities, initial user namespace) in a new network
+ * namespace joins "events" and "config" by the ids resolved before the
+ * unshare: ENOENT for a socket of the new namespace.  A socket opened
+ * before the unshare belongs to the initial namespace and may still join:
+ * what counts is the socket's namespace, not the task's.
+ */
+struct join_arg {
+	int grp_config, grp_events;
+};
+
+static int child_netns_join(void *p)
+{
+	struct join_arg *a = p;
+	struct oomnl before, after;
+	int err;
+
+	err = oomnl_socket(&before);
+	if (err)
+		CFAIL(1, "socket: %s", strerror(-err));
+	if (unshare(CLONE_NEWNET))
+		CFAIL(2, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	err = oomnl_socket(&after);
+	if (err)
+		CFAIL(3, "socket in the new netns: %s", strerror(-err));
+	err = join_id(&after, a->grp_events);
+	if (err != -ENOENT)
+		CFAIL(4, "joining \"events\" (id %d) from a new netns as root: %s, expected ENOENT",
+		      a->grp_events, err ? strerror(-err) : "allowed");
+	err = join_id(&after, a->grp_config);
+	if (err != -ENOENT)
+		CFAIL(5, "joining \"config\" (id %d) from a new netns as root: %s, expected ENOENT",
+		      a->grp_config, err ? strerror(-err) : "allowed");
+	err = join_id(&before, a->grp_events);
+	if (err)
+		CFAIL(6, "joining \"events\" on a socket of the initial netns: %s", strerror(-err));
+	err = join_id(&before, a->grp_config);
+	if (err)
+		CFAIL(7, "joining \"config\" on a socket of the initial netns: %s", strerror(-err));
+	oomnl_close(&after);
+	oomnl_close(&before);
+	return 0;
+}
+
+TEST_F(perm, join_from_new_network_namespace)
+{
+	struct join_arg a = { self->c.grp_config, self->c.grp_events };
+
+	ASSERT_NE(0, a.grp_config);
+	ASSERT_NE(0, a.grp_events);
+	EXPECT_EQ(0, run_in_child(child_netns_join, &a, CHILD_MS));
 }
 
 TEST_F(perm, new_network_namespace)

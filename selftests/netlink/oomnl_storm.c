@@ -59,23 +59,29 @@ static int worker(void *p)
 	return ret;
 }
 
+/* Each multicast group numbers its notifications on its own */
+enum { GRP_CONFIG, GRP_EVENTS, NGRPS };
+
 struct tally {
 	int n[OOM_CMD_MAX + 1];
 	int total, misordered;
-	uint64_t prev;
+	int seen[NGRPS];
+	uint64_t prev[NGRPS];
 	char first[160];
 };
 
 static void tally_add(struct tally *t, const struct oom_ntf *n)
 {
+	int g = n->cmd == OOM_CMD_POLICY_NTF ? GRP_CONFIG : GRP_EVENTS;
 	uint64_t seq = ntf_seq(n);
 
-	if (t->total && seq != t->prev + 1 && !t->misordered++)
+	if (t->seen[g] && seq != t->prev[g] + 1 && !t->misordered++)
 		snprintf(t->first, sizeof(t->first),
 			 "notification %d (%s) has seq %llu after %llu", t->total,
 			 oomnl_cmd_name(n->cmd), (unsigned long long)seq,
-			 (unsigned long long)t->prev);
-	t->prev = seq;
+			 (unsigned long long)t->prev[g]);
+	t->prev[g] = seq;
+	t->seen[g]++;
 	t->total++;
 	if (n->cmd <= OOM_CMD_MAX)
 		t->n[n->cmd]++;

@@ -31,7 +31,7 @@ static inline const char *pol_str(const struct oom_pol *p, char *buf, size_t len
 /* Every notification's sequence number; policy-ntf has its own attribute. */
 static inline uint64_t ntf_seq(const struct oom_ntf *n)
 {
-	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_SEQ] : n->v[OOM_A_EVENT_SEQ];
+	return n->cmd == OOM_CMD_POLICY_NTF ? n->v[OOM_A_POLICY_NTF_SEQ] : n->v[OOM_A_EVENT_SEQ];
 }
 
 static inline bool pol_is(const struct oom_pol *p, uint32_t d, uint32_t b,
