@@ -987,8 +987,8 @@ def md(S, host, made, recs):
       "back before the kill, so its heap is PMD-mapped (each VMA starts on a 2 MiB boundary, in "
       "both configurations) while the kill, the overflow area it is killed in and everything "
       "else fault with the system's own setting; *huge MiB* = its `AnonHugePages` before the "
-      "kill.  Not `madvise(MADV_HUGEPAGE)`: the VM kernel has no madvise(2) "
-      "(CONFIG_ADVISE_SYSCALLS off); bench/src/thp.c.")
+      "kill.  Not `madvise(MADV_HUGEPAGE)`, so that the bench also runs on kernels "
+      "built without madvise(2) (CONFIG_ADVISE_SYSCALLS, off in tinyconfig); bench/src/thp.c.")
     P(f"* **probe**: before and after each kill the guest spins the same work on CPU 0, CPU 1, "
       f"then both at once: 2.0 = the host ran both vCPUs in parallel, 1.0 = they took turns "
       f"(the host has {host.get('host_cpus', '?')} cores shared with other work).  The "

@@ -6,8 +6,9 @@
  * /sys/kernel/mm/transparent_hugepage/enabled and /defrag say "always", and
  * both are put back to what they were as soon as it reports ready, before
  * anything is measured:
- *  - madvise(MADV_HUGEPAGE) would be the narrower tool, but the VM kernel
- *    is built without CONFIG_ADVISE_SYSCALLS: madvise(2) fails with ENOSYS;
+ *  - madvise(MADV_HUGEPAGE) would be the narrower tool, but kernels built
+ *    from tinyconfig lack madvise(2) (CONFIG_ADVISE_SYSCALLS) and fail it
+ *    with ENOSYS, and the bench should run on them too;
  *  - "always" only during the setup gives what MADV_HUGEPAGE would: the
  *    victim's heap is PMD-mapped at fault time (its pieces start on 2 MiB
  *    boundaries), while the kill itself, the victim's overflow area (where
