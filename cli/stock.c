@@ -15,20 +15,87 @@
 #include "oomctl.h"
 #include "parse.h"
 
+/* A kernel release, as uname -r starts: "6.18.44-..." */
+struct kver {
+	unsigned int major, minor, patch;
+};
+
+static int kver_cmp(const struct kver *a, const struct kver *b)
+{
+	if (a->major != b->major)
+		return a->major < b->major ? -1 : 1;
+	if (a->minor != b->minor)
+		return a->minor < b->minor ? -1 : 1;
+	return a->patch < b->patch ? -1 : a->patch > b->patch;
+}
+
+/* Missing numbers are 0: "6.18" is 6.18.0, "7.3-rc1" is 7.3.0 */
+static struct kver kver_parse(const char *release)
+{
+	struct kver v = { 0, 0, 0 };
+	char *end;
+
+	v.major = (unsigned int)strtoul(release, &end, 10);
+	if (*end == '.') {
+		v.minor = (unsigned int)strtoul(end + 1, &end, 10);
+		if (*end == '.')
+			v.patch = (unsigned int)strtoul(end + 1, &end, 10);
+	}
+	return v;
+}
+
+/*
+ * A change to a stock kernel's built-in reaper: the value before and
+ * after, and the releases that carry it.  since[0] is the mainline
+ * release: every later release has it.  The others are stable backports:
+ * they count for their own major.minor line only, from that patch release.
+ */
+struct stock_change {
+	enum setting_id set;
+	uint32_t before, after;
+	struct kver since[4];
+	size_t nsince;
+};
+
+static const struct stock_change stock_changes[] = {
+	/*
+	 * e4a38402c36e ("oom_kill.c: futex: delay the OOM reaper to allow
+	 * time for proper futex cleanup"): OOM_REAPER_DELAY, 2*HZ, before the
+	 * reaper may touch a victim.  Before it, wake_oom_reaper() woke the
+	 * reaper at once.  Mainline in v5.18 (merged for 5.18-rc4); stable
+	 * backports in 5.17.5, 5.15.36 and 5.10.113 (the stable release
+	 * announcements of 2022-04-27 list it).  No older line is known to
+	 * carry it.
+	 */
+	{ SET_DELAY, 0, 2000,
+	  { { 5, 18, 0 }, { 5, 17, 5 }, { 5, 15, 36 }, { 5, 10, 113 } }, 4 },
+	/* Since 6.18 the reaper walks the maple tree backwards (mas_for_each_rev) */
+	{ SET_ORDER, OOM_REAP_ORDER_FORWARD, OOM_REAP_ORDER_REVERSE,
+	  { { 6, 18, 0 } }, 1 },
+};
+
+static bool stock_has(const struct stock_change *c, const struct kver *v)
+{
+	if (kver_cmp(v, &c->since[0]) >= 0)
+		return true;
+	for (size_t i = 1; i < c->nsince; i++)
+		if (v->major == c->since[i].major && v->minor == c->since[i].minor)
+			return v->patch >= c->since[i].patch;
+	return false;
+}
+
 void stock_policy(const char *release, struct policy *p)
 {
-	unsigned long major = strtoul(release, NULL, 10), minor = 0;
-	const char *dot = strchr(release, '.');
+	struct kver v = kver_parse(release);
 
-	if (dot)
-		minor = strtoul(dot + 1, NULL, 10);
 	memset(p, 0, sizeof(*p));
-	/* OOM_REAPER_DELAY is 2*HZ; frozen victims wait like any other */
-	p->val[SET_DELAY] = 2000;
+	/* Frozen victims wait like any other: no stock kernel bypasses */
 	p->val[SET_FROZEN_BYPASS] = 0;
-	/* Since 6.18 the reaper walks the maple tree backwards (mas_for_each_rev) */
-	p->val[SET_ORDER] = major > 6 || (major == 6 && minor >= 18) ?
-			    OOM_REAP_ORDER_REVERSE : OOM_REAP_ORDER_FORWARD;
+	for (size_t i = 0; i < sizeof(stock_changes) / sizeof(stock_changes[0]); i++) {
+		const struct stock_change *c = &stock_changes[i];
+
+		p->val[c->set] = stock_has(c, &v) ? c->after : c->before;
+	}
 	p->have = (1u << NSETTINGS) - 1;
 }
 

@@ -119,26 +119,25 @@ rc_is 2 "apply an empty file" apply "$tmp/empty.conf"
 run show
 if [ "$rc" = 3 ]; then
 	release=$(uname -r)
-	maj=${release%%.*} rest=${release#*.} min=${rest%%[!0-9]*}
-	order=forward
-	{ [ "$maj" -gt 6 ] || { [ "$maj" = 6 ] && [ "$min" -ge 18 ]; }; } && order=reverse
+	# Which values a release has is tests/t_stock.c's table; here, that
+	# show prints one of them
 	tap_ok "stock kernel $release: show exits 3"
 	if has "$tmp/err" "has no \"oom\" generic netlink family" && has "$tmp/err" "CONFIG_OOM_NETLINK"; then
 		tap_ok "show: says what is missing and what is needed"
 	else tap_fail "show message: $(cat "$tmp/err")"; fi
 	if [ -f /proc/sys/vm/oom_reap_delay_ms ]; then
 		tap_skip "show: the built-in policy" "this kernel has the oom_reap sysctls"
-	elif grep -q '^delay  *2000 ms$' "$tmp/out" && grep -q '^frozen-bypass  *off$' "$tmp/out" &&
-	     grep -q "^order  *$order\$" "$tmp/out"; then
-		tap_ok "show: the built-in policy of $release (2000 ms, off, $order)"
+	elif grep -qE '^delay  *(0|2000) ms$' "$tmp/out" && grep -q '^frozen-bypass  *off$' "$tmp/out" &&
+	     grep -qE '^order  *(forward|reverse)$' "$tmp/out"; then
+		tap_ok "show: the built-in policy of $release ($(awk 'NR > 1 { printf "%s%s", sep, $2; sep = ", " }' "$tmp/out"))"
 	else tap_fail "show output: $(cat "$tmp/out")"; fi
 	run -j show
 	if [ $have_python = 1 ] && python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["delay_ms"] == 2000 and d["frozen_bypass"] is False and d["source"] == "built-in", d
-assert d["order"] == sys.argv[2], d
-' "$tmp/out" "$order" && [ "$rc" = 3 ]; then
+assert d["delay_ms"] in (0, 2000) and d["frozen_bypass"] is False and d["source"] == "built-in", d
+assert d["order"] in ("forward", "reverse"), d
+' "$tmp/out" && [ "$rc" = 3 ]; then
 		tap_ok "show -j: JSON with numbers and booleans, exit 3"
 	else tap_fail "show -j ($rc): $(cat "$tmp/out")"; fi
 	rc_is 3 "set on a stock kernel" set delay 250

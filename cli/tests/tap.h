@@ -20,5 +20,6 @@ void test_policyfile(void);
 void test_json(void);
 void test_nl(void);
 void test_tracefs(void);
+void test_stock(void);
 
 #endif

@@ -60,6 +60,7 @@ int main(void)
 	test_json();
 	test_nl();
 	test_tracefs();
+	test_stock();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
