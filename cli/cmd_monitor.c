@@ -211,15 +211,6 @@ static int tracefs_start(struct mon *m, struct tracefs *t, bool asked)
 	return asked ? EXIT_FAIL : EXIT_NOFAMILY;
 }
 
-static const char *class_list(unsigned int c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s%s%s", c & EVC_VICTIM ? "victim" : "",
-		 (c & EVC_VICTIM) && (c & ~EVC_VICTIM) ? "," : "",
-		 c & EVC_REAP ? "reap" : "", (c & EVC_REAP) && (c & EVC_POLICY) ? "," : "",
-		 c & EVC_POLICY ? "policy" : "");
-	return buf;
-}
-
 /*
  * SIGINT and SIGTERM as a file descriptor to poll, blocked from the start
  * so that nothing (a tracefs instance) is left behind by an early signal.
@@ -280,7 +271,7 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 
 	if (!o->json && !o->no_header) {
 		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
-			 class_list(o->events, list, sizeof(list)),
+			 event_class_list(o->events, list, sizeof(list)),
 			 s.nl.sk ? "netlink" : o->tracefs ? "tracefs" :
 			 "tracefs (no oom netlink family in this kernel)");
 		out_end();

@@ -50,7 +50,7 @@ static const char *const opthelp[][2] = {
 	{ "-h, --help", "print this help" },
 	{ "--count N", "monitor: stop after N events" },
 	{ "--timeout DURATION", "monitor: stop after DURATION" },
-	{ "--events LIST", "monitor: victim,reap,policy or all (default all)" },
+	{ "--events LIST", NULL },	/* the classes: event_class_syntax() */
 	{ "--timestamp", "monitor: start text lines with the time" },
 	{ "--tracefs", "monitor: read the oom trace events, not netlink" },
 	{ "--dry-run", "apply: print what would change, change nothing" },
@@ -102,8 +102,13 @@ static void help(void)
 	       "or frozen-bypass on can leave processes waiting on a robust mutex the\n"
 	       "victim held hanging forever (oomctl(8), SETTINGS).\n");
 	printf("\nOptions:\n");
-	for (size_t i = 0; i < sizeof(opthelp) / sizeof(opthelp[0]); i++)
-		printf("  %-24s %s\n", opthelp[i][0], opthelp[i][1]);
+	for (size_t i = 0; i < sizeof(opthelp) / sizeof(opthelp[0]); i++) {
+		if (opthelp[i][1])
+			printf("  %-24s %s\n", opthelp[i][0], opthelp[i][1]);
+		else
+			printf("  %-24s monitor: %s (default all)\n", opthelp[i][0],
+			       event_class_syntax());
+	}
 	printf("\nDURATION: 250ms, 2s, 1.5s, 2m, 1h; a plain number is milliseconds.\n"
 	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel has no oom\n"
 	       "netlink family, 4 permission denied, 5 apply --check: policy differs.\n"
@@ -142,7 +147,10 @@ static int cmd_complete(struct opts *o, int argc, char **argv)
 		for (int w = 0; settings[i].words[w]; w++)
 			printf(" %s", settings[i].words[w]);
 	}
-	printf("\nevents victim reap policy all\n");
+	printf("\nevents");
+	for (int i = 0; ev_classes[i].name; i++)
+		printf(" %s", ev_classes[i].name);
+	printf("\n");
 	return EXIT_OK;
 }
 
@@ -204,7 +212,8 @@ static int command_opt(struct opts *o, const struct command *cmd, int c,
 		break;
 	case O_EVENTS:
 		if (event_parse_classes(arg, &o->events))
-			return usage_error(cmd->name, "--events: bad list '%s' (victim,reap,policy or all)", arg);
+			return usage_error(cmd->name, "--events: bad list '%s' (%s)", arg,
+					   event_class_syntax());
 		break;
 	case O_TIMESTAMP:
 		o->timestamp = true;

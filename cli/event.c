@@ -107,10 +107,16 @@ unsigned int event_class(enum ev_type type)
 	}
 }
 
+const struct ev_class ev_classes[] = {
+	{ "victim", EVC_VICTIM },
+	{ "reap", EVC_REAP },
+	{ "policy", EVC_POLICY },
+	{ "all", EVC_ALL },
+	{ NULL, 0 }
+};
+
 int event_parse_classes(const char *s, unsigned int *classes)
 {
-	static const char *const names[] = { "victim", "reap", "policy", "all", NULL };
-	static const unsigned int bits[] = { EVC_VICTIM, EVC_REAP, EVC_POLICY, EVC_ALL };
 	char word[16];
 	unsigned int c = 0;
 
@@ -122,10 +128,12 @@ int event_parse_classes(const char *s, unsigned int *classes)
 			return -1;
 		memcpy(word, s, n);
 		word[n] = '\0';
-		i = parse_word(word, names);
-		if (i < 0)
+		for (i = 0; ev_classes[i].name; i++)
+			if (!strcmp(word, ev_classes[i].name))
+				break;
+		if (!ev_classes[i].name)
 			return -1;
-		c |= bits[i];
+		c |= ev_classes[i].bits;
 		s += n;
 		if (*s == ',' && !*++s)
 			return -1;	/* "victim," */
@@ -134,6 +142,33 @@ int event_parse_classes(const char *s, unsigned int *classes)
 		return -1;
 	*classes = c;
 	return 0;
+}
+
+const char *event_class_list(unsigned int classes, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	/* The one-class names only: "all" is their sum, not a class */
+	for (int i = 0; ev_classes[i].name && n < len; i++)
+		if (ev_classes[i].bits != EVC_ALL && (classes & ev_classes[i].bits))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      ev_classes[i].name);
+	return buf;
+}
+
+const char *event_class_syntax(void)
+{
+	static char buf[64];
+
+	if (!buf[0]) {
+		size_t n = strlen(event_class_list(EVC_ALL, buf, sizeof(buf)));
+
+		for (int i = 0; ev_classes[i].name; i++)
+			if (ev_classes[i].bits == EVC_ALL)
+				snprintf(buf + n, sizeof(buf) - n, " or %s", ev_classes[i].name);
+	}
+	return buf;
 }
 
 void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)

@@ -7,6 +7,7 @@
 #define OOMCTL_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum ev_type {
@@ -18,6 +19,17 @@ enum ev_type {
 
 /* The classes --events selects */
 enum { EVC_VICTIM = 1, EVC_REAP = 2, EVC_POLICY = 4, EVC_ALL = 7 };
+
+/*
+ * Their names, for --events, --help, usage errors, the monitor's header
+ * and completion: the one-class names in bit order, then "all";
+ * NULL-terminated.
+ */
+struct ev_class {
+	const char *name;
+	unsigned int bits;
+};
+extern const struct ev_class ev_classes[];
 
 /* Fields in output order; the JSON keys are in event.c */
 enum ev_field {
@@ -57,6 +69,10 @@ char event_field_kind(enum ev_field f);
 unsigned int event_class(enum ev_type type);
 /* "victim,reap" -> EVC_VICTIM | EVC_REAP: 0 or -1 */
 int event_parse_classes(const char *s, unsigned int *classes);
+/* EVC_VICTIM | EVC_REAP -> "victim,reap" */
+const char *event_class_list(unsigned int classes, char *buf, size_t len);
+/* What --events takes: "victim,reap,policy or all" */
+const char *event_class_syntax(void);
 
 /* One line of text or one JSON object, flushed: 0, or -1 on write error */
 int event_print(const struct event *ev, bool timestamp);

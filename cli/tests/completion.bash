@@ -60,8 +60,9 @@ check "set: settings not given yet" "oomctl set delay 250ms " \
 check "set: two given, one left" "oomctl -j set order forward delay 1s " "frozen-bypass "
 check "monitor options" "oomctl monitor --" "$(echo "$(list monitor-options) $long_globals" | words)"
 check "monitor --events list" "oomctl monitor --events " "$(list events)"
-check "monitor --events, second element" "oomctl monitor --events victim," \
-	"$(list events | tr ' ' '\n' | sed '/^$/d; s/^/victim,/' | words)"
+first_event=$("$oomctl" __complete | awk '$1 == "events" { print $2 }')
+check "monitor --events, second element" "oomctl monitor --events $first_event," \
+	"$(list events | tr ' ' '\n' | sed "/^\$/d; s/^/$first_event,/" | words)"
 check "monitor --count takes a number" "oomctl monitor --count " ""
 check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
 tmp=$(mktemp -d)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "event.h"
 #include "tap.h"
 
 struct parsed {
@@ -112,4 +113,14 @@ void test_cmdline(void)
 	ok(p.ret == 0, "-V: exit 0");
 	p = parse("__complete", NULL);
 	ok(is(&p, "__complete", 1), "__complete is a (hidden) command");
+
+	/* The --events classes come from event.c's one table */
+	char list[32];
+
+	ok(!strcmp(event_class_list(EVC_VICTIM | EVC_POLICY, list, sizeof(list)), "victim,policy"),
+	   "event classes victim|policy print as 'victim,policy'");
+	ok(!strcmp(event_class_list(EVC_ALL, list, sizeof(list)), "victim,reap,policy"),
+	   "all classes print as their names, not 'all'");
+	ok(!strcmp(event_class_syntax(), "victim,reap,policy or all"),
+	   "--events syntax: 'victim,reap,policy or all'");
 }
