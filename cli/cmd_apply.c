@@ -70,9 +70,7 @@ int cmd_apply(struct opts *o, int argc, char **argv)
 	size_t len;
 	int ret;
 
-	if (argc != 2)
-		return usage_error("apply", argc < 2 ? "which file? (FILE, or - for stdin)" :
-				   "one file at a time");
+	(void)argc;	/* one file: cmdline.c checked */
 	if (o->check && o->dry_run)
 		return usage_error("apply", "--check and --dry-run do not go together");
 	file = argv[1];

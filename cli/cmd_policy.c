@@ -40,9 +40,7 @@ int cmd_show(struct opts *o, int argc, char **argv)
 	struct oom s;
 	int ret;
 
-	(void)argv;
-	if (argc > 1)
-		return usage_error("show", "unexpected argument '%s'", argv[1]);
+	(void)argc, (void)argv;	/* none: cmdline.c checked */
 	ret = oom_connect(&s, "show");
 	if (ret == -ENOENT)
 		return show_stock(o);
@@ -80,8 +78,6 @@ int cmd_set(struct opts *o, int argc, char **argv)
 {
 	struct policy want = { .have = 0 };
 
-	if (argc < 2)
-		return usage_error("set", "nothing to set (settings: %s)", setting_names());
 	for (int i = 1; i < argc; i += 2) {
 		const struct setting *s = setting_by_name(argv[i]);
 		int id, ret;
@@ -109,8 +105,7 @@ int cmd_reset(struct opts *o, int argc, char **argv)
 {
 	struct policy want = { .have = (1u << NSETTINGS) - 1 };
 
-	if (argc > 1)
-		return usage_error("reset", "unexpected argument '%s'", argv[1]);
+	(void)argc, (void)argv;	/* none: cmdline.c checked */
 	for (int i = 0; i < NSETTINGS; i++)
 		want.val[i] = settings[i].def;
 	return apply_settings(o, "reset", &want);

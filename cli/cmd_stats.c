@@ -110,8 +110,7 @@ int cmd_stats(struct opts *o, int argc, char **argv)
 	struct oom s;
 	int ret;
 
-	if (argc > 1)
-		return usage_error("stats", "unexpected argument '%s'", argv[1]);
+	(void)argc, (void)argv;	/* none: cmdline.c checked */
 	ret = oom_connect(&s, "stats");
 	if (ret == -ENOENT) {
 		msg("stats: stock kernels count OOM kills only: see oom_kill in /proc/vmstat");

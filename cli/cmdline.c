@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command line: global options, the command, its options and
- * arguments, --help and the word lists for completion, from two tables.
+ * arguments, --help and the word lists for completion, from two tables:
+ * options[] (getopt's struct option[], the help lines and the completion
+ * words are built from it) and commands[] (with the argument counts that
+ * are checked here, once, rather than in each command).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,65 +17,177 @@
 #include "output.h"
 #include "parse.h"
 
-/* Options; the command-specific ones are allowed by the commands' masks */
-enum {
-	O_COUNT = 256, O_TIMEOUT, O_EVENTS, O_TIMESTAMP, O_TRACEFS,
-	O_DRY_RUN, O_CHECK,
+struct option_def {
+	const char *name;
+	int has_arg;		/* no_argument or required_argument */
+	char short_name;	/* 0: long only */
+	/* The commands that take it, space-separated; NULL: every one,
+	 * before or after the command */
+	const char *commands;
+	const char *syntax;	/* the argument, for --help; NULL: none */
+	const char *help;
+	/* What the argument may be, printed before help; NULL: nothing */
+	const char *(*values)(void);
+	/* -1 to go on, or the exit code to return (cmd is NULL before the
+	 * command) */
+	int (*set)(struct opts *o, const char *cmd, const char *arg);
 };
-#define BIT(o) (1u << ((o) - O_COUNT))
-#define MONITOR_OPTS (BIT(O_COUNT) | BIT(O_TIMEOUT) | BIT(O_EVENTS) | \
-		      BIT(O_TIMESTAMP) | BIT(O_TRACEFS))
-#define APPLY_OPTS (BIT(O_DRY_RUN) | BIT(O_CHECK))
 
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "no-header", no_argument, NULL, 'n' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "count", required_argument, NULL, O_COUNT },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "events", required_argument, NULL, O_EVENTS },
-	{ "timestamp", no_argument, NULL, O_TIMESTAMP },
-	{ "tracefs", no_argument, NULL, O_TRACEFS },
-	{ "dry-run", no_argument, NULL, O_DRY_RUN },
-	{ "check", no_argument, NULL, O_CHECK },
-	{ NULL, 0, NULL, 0 }
-};
-#define NGLOBAL 5	/* the first entries: allowed everywhere */
+static void help(void);
 
-/* Help for each option, in longopts order */
-static const char *const opthelp[][2] = {
-	{ "-j, --json", "JSON output (monitor: one object per line)" },
-	{ "-p, --pretty", "indented JSON" },
-	{ "-n, --no-header", "no header lines in text output" },
-	{ "-V, --version", "print the version" },
-	{ "-h, --help", "print this help" },
-	{ "--count N", "monitor: stop after N events" },
-	{ "--timeout DURATION", "monitor: stop after DURATION" },
-	{ "--events LIST", NULL },	/* the classes: event_class_syntax() */
-	{ "--timestamp", "monitor: start text lines with the time" },
-	{ "--tracefs", "monitor: read the oom trace events, not netlink" },
-	{ "--dry-run", "apply: print what would change, change nothing" },
-	{ "--check", "apply: change nothing; exit 5 if the policy differs" },
+static int set_json(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->json = true;
+	return -1;
+}
+
+static int set_pretty(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->pretty = true;
+	return -1;
+}
+
+static int set_no_header(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->no_header = true;
+	return -1;
+}
+
+static int show_version(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)o, (void)cmd, (void)arg;
+	printf("oomctl %s (oom netlink family version %d)\n",
+	       OOMCTL_VERSION, OOM_FAMILY_VERSION);
+	return EXIT_OK;
+}
+
+static int show_help(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)o, (void)cmd, (void)arg;
+	help();
+	return EXIT_OK;
+}
+
+static int set_count(struct opts *o, const char *cmd, const char *arg)
+{
+	if (parse_u64(arg, &o->count) || o->count == 0)
+		return usage_error(cmd, "--count: '%s' is not a positive number", arg);
+	o->has_count = true;
+	return -1;
+}
+
+static int set_timeout(struct opts *o, const char *cmd, const char *arg)
+{
+	if (parse_duration_ms(arg, &o->timeout_ms))
+		return usage_error(cmd, "--timeout: bad duration '%s' (e.g. 500ms, 20s, 5m)", arg);
+	o->has_timeout = true;
+	return -1;
+}
+
+static int set_events(struct opts *o, const char *cmd, const char *arg)
+{
+	if (event_parse_classes(arg, &o->events))
+		return usage_error(cmd, "--events: bad list '%s' (%s)", arg,
+				   event_class_syntax());
+	return -1;
+}
+
+static int set_timestamp(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->timestamp = true;
+	return -1;
+}
+
+static int set_tracefs(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->tracefs = true;
+	return -1;
+}
+
+static int set_dry_run(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->dry_run = true;
+	return -1;
+}
+
+static int set_check(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->check = true;
+	return -1;
+}
+
+/* In --help's order */
+static const struct option_def options[] = {
+	{ "json", no_argument, 'j', NULL, NULL,
+	  "JSON output (monitor: one object per line)", NULL, set_json },
+	{ "pretty", no_argument, 'p', NULL, NULL, "indented JSON", NULL, set_pretty },
+	{ "no-header", no_argument, 'n', NULL, NULL,
+	  "no header lines in text output", NULL, set_no_header },
+	{ "version", no_argument, 'V', NULL, NULL, "print the version", NULL, show_version },
+	{ "help", no_argument, 'h', NULL, NULL, "print this help", NULL, show_help },
+	{ "count", required_argument, 0, "monitor", "N",
+	  "stop after N events", NULL, set_count },
+	{ "timeout", required_argument, 0, "monitor", "DURATION",
+	  "stop after DURATION", NULL, set_timeout },
+	{ "events", required_argument, 0, "monitor", "LIST",
+	  "(default all)", event_class_syntax, set_events },
+	{ "timestamp", no_argument, 0, "monitor", NULL,
+	  "start text lines with the time", NULL, set_timestamp },
+	{ "tracefs", no_argument, 0, "monitor", NULL,
+	  "read the oom trace events, not netlink", NULL, set_tracefs },
+	{ "dry-run", no_argument, 0, "apply", NULL,
+	  "print what would change, change nothing", NULL, set_dry_run },
+	{ "check", no_argument, 0, "apply", NULL,
+	  "change nothing; exit 5 if the policy differs", NULL, set_check },
 };
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static int cmd_complete(struct opts *o, int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "show", cmd_show, 0, "", "print the OOM reaper policy (the default)" },
-	{ "set", cmd_set, 0, "SETTING VALUE...", "change settings in one atomic update" },
-	{ "reset", cmd_reset, 0, "", "set everything back to the kernel defaults" },
-	{ "apply", cmd_apply, APPLY_OPTS, "FILE|- [--dry-run|--check]",
+	{ "show", cmd_show, 0, 0, NULL, NULL, CMD_DEFAULT, "",
+	  "print the OOM reaper policy (the default)" },
+	{ "set", cmd_set, 1, ARGS_ANY, "nothing to set (settings: %s)", NULL, 0,
+	  "SETTING VALUE...", "change settings in one atomic update" },
+	{ "reset", cmd_reset, 0, 0, NULL, NULL, 0, "",
+	  "set everything back to the kernel defaults" },
+	{ "apply", cmd_apply, 1, 1, "which file? (FILE, or - for stdin)",
+	  "one file at a time", 0, "FILE|- [--dry-run|--check]",
 	  "make the policy what a policy file says" },
-	{ "stats", cmd_stats, 0, "", "counters and the reap latency histogram" },
-	{ "monitor", cmd_monitor, MONITOR_OPTS, "[MONITOR OPTIONS]",
+	{ "stats", cmd_stats, 0, 0, NULL, NULL, 0, "",
+	  "counters and the reap latency histogram" },
+	{ "monitor", cmd_monitor, 0, 0, NULL, NULL, 0, "[MONITOR OPTIONS]",
 	  "print OOM events as they happen" },
-	{ "dump", cmd_dump, 0, "[ARGS...]", "run systemd's oomctl dump (systemd-oomd)" },
+	/* Its arguments are systemd's oomctl's, options included */
+	{ "dump", cmd_dump, 0, ARGS_ANY, NULL, NULL, CMD_PASS_THROUGH, "[ARGS...]",
+	  "run systemd's oomctl dump (systemd-oomd)" },
 	/* Hidden: the word lists of completions/oomctl, for its test */
-	{ "__complete", cmd_complete, 0, NULL, NULL },
+	{ "__complete", cmd_complete, 0, ARGS_ANY, NULL, NULL, 0, NULL, NULL },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Is name one of the space-separated words of list? */
+static bool has_word(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static bool takes(const struct option_def *d, const struct command *cmd)
+{
+	return !d->commands || has_word(d->commands, cmd->name);
+}
 
 static void help(void)
 {
@@ -102,12 +217,17 @@ static void help(void)
 	       "or frozen-bypass on can leave processes waiting on a robust mutex the\n"
 	       "victim held hanging forever (oomctl(8), SETTINGS).\n");
 	printf("\nOptions:\n");
-	for (size_t i = 0; i < sizeof(opthelp) / sizeof(opthelp[0]); i++) {
-		if (opthelp[i][1])
-			printf("  %-24s %s\n", opthelp[i][0], opthelp[i][1]);
-		else
-			printf("  %-24s monitor: %s (default all)\n", opthelp[i][0],
-			       event_class_syntax());
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct option_def *d = &options[i];
+		int n = 0;
+
+		if (d->short_name)
+			n = snprintf(buf, sizeof(buf), "-%c, ", d->short_name);
+		snprintf(buf + n, sizeof(buf) - (size_t)n, "--%s%s%s", d->name,
+			 d->syntax ? " " : "", d->syntax ? d->syntax : "");
+		printf("  %-24s %s%s%s%s%s\n", buf, d->commands ? d->commands : "",
+		       d->commands ? ": " : "", d->values ? d->values() : "",
+		       d->values ? " " : "", d->help);
 	}
 	printf("\nDURATION: 250ms, 2s, 1.5s, 2m, 1h; a plain number is milliseconds.\n"
 	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel has no oom\n"
@@ -117,7 +237,7 @@ static void help(void)
 
 /*
  * oomctl __complete: the word lists bash completion offers, one list a
- * line, so a test can hold completions/oomctl to this table.
+ * line, so a test can hold completions/oomctl to these tables.
  */
 static int cmd_complete(struct opts *o, int argc, char **argv)
 {
@@ -127,15 +247,24 @@ static int cmd_complete(struct opts *o, int argc, char **argv)
 		if (commands[i].help)
 			printf(" %s", commands[i].name);
 	printf("\nglobal-options");
-	for (int i = 0; i < NGLOBAL; i++)
-		printf(" -%c --%s", longopts[i].val, longopts[i].name);
-	for (size_t c = 0; c < NCOMMANDS; c++) {
-		if (!commands[c].opts)
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		if (options[i].commands)
 			continue;
-		printf("\n%s-options", commands[c].name);
-		for (int i = NGLOBAL; longopts[i].name; i++)
-			if (commands[c].opts & BIT(longopts[i].val))
-				printf(" --%s", longopts[i].name);
+		if (options[i].short_name)
+			printf(" -%c", options[i].short_name);
+		printf(" --%s", options[i].name);
+	}
+	for (size_t c = 0; c < NCOMMANDS; c++) {
+		bool any = false;
+
+		for (size_t i = 0; i < NOPTIONS; i++) {
+			if (!options[i].commands || !takes(&options[i], &commands[c]))
+				continue;
+			if (!any)
+				printf("\n%s-options", commands[c].name);
+			printf(" --%s", options[i].name);
+			any = true;
+		}
 	}
 	printf("\nsettings");
 	for (int i = 0; i < NSETTINGS; i++)
@@ -157,117 +286,109 @@ static int cmd_complete(struct opts *o, int argc, char **argv)
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
+		if (name ? !strcmp(commands[i].name, name) : commands[i].flags & CMD_DEFAULT)
 			return &commands[i];
 	return NULL;
 }
 
-/* A global option (j p n V h): -1 if it was one of those and we go on */
-static int global_opt(struct opts *o, int c)
+/* getopt's value for an option: its letter, or 256 + its index */
+static int opt_val(size_t i)
 {
-	switch (c) {
-	case 'j':
-		o->json = true;
-		return -1;
-	case 'p':
-		o->pretty = true;
-		return -1;
-	case 'n':
-		o->no_header = true;
-		return -1;
-	case 'V':
-		printf("oomctl %s (oom netlink family version %d)\n",
-		       OOMCTL_VERSION, OOM_FAMILY_VERSION);
-		return EXIT_OK;
-	case 'h':
-		help();
-		return EXIT_OK;
-	default:	/* getopt said what was wrong */
-		fprintf(stderr, "Try 'oomctl --help'.\n");
-		return EXIT_USAGE;
-	}
+	return options[i].short_name ? options[i].short_name : 256 + (int)i;
 }
 
-static int command_opt(struct opts *o, const struct command *cmd, int c,
-		       const char *arg)
+static const struct option_def *opt_by_val(int c)
 {
-	int ret;
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (opt_val(i) == c)
+			return &options[i];
+	return NULL;	/* '?': getopt said what was wrong */
+}
 
-	if (c < O_COUNT)
-		return global_opt(o, c);
-	if (!(cmd->opts & BIT(c)))
-		return usage_error(cmd->name, "--%s is not an option of %s",
-				   longopts[NGLOBAL + c - O_COUNT].name, cmd->name);
-	switch (c) {
-	case O_COUNT:
-		if (parse_u64(arg, &o->count) || o->count == 0)
-			return usage_error(cmd->name, "--count: '%s' is not a positive number", arg);
-		o->has_count = true;
-		break;
-	case O_TIMEOUT:
-		ret = parse_duration_ms(arg, &o->timeout_ms);
-		if (ret)
-			return usage_error(cmd->name, "--timeout: bad duration '%s' (e.g. 500ms, 20s, 5m)", arg);
-		o->has_timeout = true;
-		break;
-	case O_EVENTS:
-		if (event_parse_classes(arg, &o->events))
-			return usage_error(cmd->name, "--events: bad list '%s' (%s)", arg,
-					   event_class_syntax());
-		break;
-	case O_TIMESTAMP:
-		o->timestamp = true;
-		break;
-	case O_TRACEFS:
-		o->tracefs = true;
-		break;
-	case O_DRY_RUN:
-		o->dry_run = true;
-		break;
-	case O_CHECK:
-		o->check = true;
-		break;
+/* getopt_long()'s view of options[]: "+jpnVh" with prefix "+" */
+static void getopt_tables(struct option *lo, char *shorts, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	memcpy(shorts, prefix, n);
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		lo[i] = (struct option){ options[i].name, options[i].has_arg, NULL, opt_val(i) };
+		if (options[i].short_name) {
+			shorts[n++] = options[i].short_name;
+			if (options[i].has_arg == required_argument)
+				shorts[n++] = ':';
+		}
 	}
+	lo[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[n] = '\0';
+}
+
+/* The argument count against cmd's table entry: -1, or EXIT_USAGE */
+static int check_args(const struct command *cmd, int nargs, char **args)
+{
+	if (nargs < cmd->min_args)
+		return usage_error(cmd->name, cmd->missing ? cmd->missing : "missing arguments",
+				   setting_names());
+	if (cmd->max_args != ARGS_ANY && nargs > cmd->max_args)
+		return usage_error(cmd->name, cmd->extra ? cmd->extra :
+				   "unexpected argument '%s'", args[cmd->max_args + 1]);
 	return -1;
 }
 
 int cmdline_parse(int argc, char **argv, struct opts *o,
 		  const struct command **cmd, int *nargs, char ***args)
 {
-	static char *deflt[] = { "show", NULL };
+	struct option lo[NOPTIONS + 1];
+	char shorts[2 * NOPTIONS + 2];
+	char *deflt[2] = { NULL, NULL };
+	const struct option_def *d;
 	int c, ret, n = 0;
 
 	memset(o, 0, sizeof(*o));
 	*args = NULL;
-	/* Options before the command */
+	/* Options before the command: the global ones only */
+	getopt_tables(lo, shorts, "+");
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+jpnVh", longopts, NULL)) != -1) {
-		if (c >= O_COUNT)
-			return usage_error(NULL, "--%s goes after its command",
-					   longopts[NGLOBAL + c - O_COUNT].name);
-		ret = global_opt(o, c);
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		d = opt_by_val(c);
+		if (!d) {
+			fprintf(stderr, "Try 'oomctl --help'.\n");
+			return EXIT_USAGE;
+		}
+		if (d->commands)
+			return usage_error(NULL, "--%s goes after its command", d->name);
+		ret = d->set(o, NULL, optarg);
 		if (ret != -1)
 			return ret;
 	}
 	argv += optind;
 	argc -= optind;
 	if (argc == 0) {
+		deflt[0] = (char *)find_command(NULL)->name;
 		argv = deflt;
 		argc = 1;
 	}
 	*cmd = find_command(argv[0]);
 	if (!*cmd)
 		return usage_error(NULL, "unknown command '%s'", argv[0]);
-	/* The command's own options, anywhere among its arguments; dump's
-	 * arguments are systemd's oomctl's */
+	/* The command's own options, anywhere among its arguments */
+	getopt_tables(lo, shorts, "");
 	optind = 0;
-	while ((*cmd)->run != cmd_dump &&
-	       (c = getopt_long(argc, argv, "jpnVh", longopts, NULL)) != -1) {
-		ret = command_opt(o, *cmd, c, optarg);
+	while (!((*cmd)->flags & CMD_PASS_THROUGH) &&
+	       (c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		d = opt_by_val(c);
+		if (!d) {
+			fprintf(stderr, "Try 'oomctl --help'.\n");
+			return EXIT_USAGE;
+		}
+		if (!takes(d, *cmd))
+			return usage_error((*cmd)->name, "--%s is not an option of %s",
+					   d->name, (*cmd)->name);
+		ret = d->set(o, (*cmd)->name, optarg);
 		if (ret != -1)
 			return ret;
 	}
-	if ((*cmd)->run == cmd_dump)
+	if ((*cmd)->flags & CMD_PASS_THROUGH)
 		optind = 1;
 	/* The command name, then what getopt left */
 	*args = calloc((size_t)(argc - optind) + 2, sizeof(**args));
@@ -277,5 +398,5 @@ int cmdline_parse(int argc, char **argv, struct opts *o,
 	for (int i = optind; i < argc; i++)
 		(*args)[n++] = argv[i];
 	*nargs = n;
-	return -1;
+	return check_args(*cmd, n - 1, *args);
 }

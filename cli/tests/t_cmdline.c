@@ -114,6 +114,22 @@ void test_cmdline(void)
 	p = parse("__complete", NULL);
 	ok(is(&p, "__complete", 1), "__complete is a (hidden) command");
 
+	/* Argument counts come from the command table */
+	p = parse("show", "extra", NULL);
+	ok(p.ret == 2, "show extra: no arguments, exit 2");
+	p = parse("monitor", "--count", "2", "extra", NULL);
+	ok(p.ret == 2, "monitor --count 2 extra: options are not arguments, the rest is exit 2");
+	p = parse("set", NULL);
+	ok(p.ret == 2, "set alone: nothing to set, exit 2");
+	p = parse("set", "delay", NULL);
+	ok(is(&p, "set", 2), "set delay: parsed; set itself asks for the value");
+	p = parse("apply", NULL);
+	ok(p.ret == 2, "apply without a file: exit 2");
+	p = parse("apply", "a", "b", NULL);
+	ok(p.ret == 2, "apply a b: one file at a time, exit 2");
+	p = parse("dump", "a", "b", "c", NULL);
+	ok(is(&p, "dump", 4), "dump takes any number of arguments");
+
 	/* The --events classes come from event.c's one table */
 	char list[32];
 
