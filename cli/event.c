@@ -171,7 +171,8 @@ const char *event_class_syntax(void)
 	return buf;
 }
 
-void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)
+/* ISO 8601 UTC wall-clock time of a CLOCK_MONOTONIC time stamp */
+static void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)
 {
 	struct timespec mono, real;
 	int64_t ns;
@@ -230,7 +231,7 @@ static void print_field(const struct event *ev, enum ev_field f)
 
 int event_print(const struct event *ev, bool timestamp)
 {
-	char when[40];
+	char when[96];	/* what -Wformat-truncation allows for any int in each field */
 	uint64_t ts = ev->ts_ns;
 
 	if (!ev->has_ts) {

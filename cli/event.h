@@ -76,7 +76,5 @@ const char *event_class_syntax(void);
 
 /* One line of text or one JSON object, flushed: 0, or -1 on write error */
 int event_print(const struct event *ev, bool timestamp);
-/* ISO 8601 UTC wall-clock time of a CLOCK_MONOTONIC time stamp */
-void mono_to_iso(uint64_t mono_ns, char *buf, size_t len);
 
 #endif

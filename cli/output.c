@@ -7,6 +7,13 @@
 
 #define MAX_DEPTH 8
 
+/*
+ * Write s as a JSON string literal (quotes included) to f.  Control
+ * characters are escaped, invalid UTF-8 becomes U+FFFD: the result is
+ * always valid JSON, whatever bytes a process name holds.
+ */
+static void json_put_string(FILE *f, const char *s);
+
 static struct {
 	FILE *f;
 	bool json, pretty;
@@ -192,7 +199,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void json_put_string(FILE *f, const char *str)
+static void json_put_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 

@@ -31,12 +31,6 @@ void out_bool(const char *key, const char *fmt, bool v);
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Write s as a JSON string literal (quotes included) to f.  Control
- * characters are escaped, invalid UTF-8 becomes U+FFFD: the result is
- * always valid JSON, whatever bytes a process name holds.
- */
-void json_put_string(FILE *f, const char *s);
-/*
  * s made safe for a terminal: non-printable bytes and backslashes as \xNN,
  * spaces too if space (a value in a key=value line).  Returns buf.
  */

@@ -207,7 +207,8 @@ int tracefs_parse_line(const char *line, struct event *ev)
 	return 1;
 }
 
-const char *tracefs_root(void)
+/* The tracefs mount: $OOMCTL_TRACEFS, /sys/kernel/tracing or debugfs's */
+static const char *tracefs_root(void)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	const char *env = getenv("OOMCTL_TRACEFS");

@@ -28,8 +28,6 @@ struct tracefs {
 	char buf[4096];
 };
 
-/* The tracefs mount: $OOMCTL_TRACEFS, /sys/kernel/tracing or debugfs's */
-const char *tracefs_root(void);
 /*
  * Enable the oom events of the classes (EVC_*) and open their pipe.
  * 0, -ENOENT (no tracefs or no oom events), -EACCES or -errno; why says
