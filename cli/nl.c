@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 
 #include "nl.h"
@@ -80,6 +81,21 @@ int nl_join(struct nl *nl, uint32_t group)
 				  sizeof(group)) < 0)
 		return -errno;
 	return 0;
+}
+
+void nl_set_rcvbuf(struct nl *nl, int bytes)
+{
+	if (setsockopt(nl_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(nl_fd(nl), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+ssize_t nl_recv_ntf(struct nl *nl)
+{
+	ssize_t n = recv(nl_fd(nl), nl->buf, nl->buflen, MSG_DONTWAIT);
+
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 }
 
 struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,

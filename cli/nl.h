@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -45,6 +46,17 @@ int nl_open(struct nl *nl);	/* 0 or -errno */
 void nl_close(struct nl *nl);
 int nl_fd(const struct nl *nl);
 int nl_join(struct nl *nl, uint32_t group);	/* 0 or -errno */
+/*
+ * Room for bytes of notifications in the socket's receive buffer: beyond
+ * net.core.rmem_max if we may (CAP_NET_ADMIN), else up to it.
+ */
+void nl_set_rcvbuf(struct nl *nl, int bytes);
+/*
+ * One receive buffer of notifications into nl->buf, without waiting: its
+ * length, 0 if nothing is there yet, -ENOBUFS when the kernel dropped
+ * messages that did not fit (the socket goes on), or -errno.
+ */
+ssize_t nl_recv_ntf(struct nl *nl);
 
 #define GENL_MAX_GROUPS 8
 struct genl_family_info {

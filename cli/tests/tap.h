@@ -21,5 +21,6 @@ void test_json(void);
 void test_nl(void);
 void test_tracefs(void);
 void test_stock(void);
+void test_monitor(void);
 
 #endif

@@ -61,6 +61,7 @@ int main(void)
 	test_nl();
 	test_tracefs();
 	test_stock();
+	test_monitor();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
