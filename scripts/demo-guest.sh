@@ -160,6 +160,8 @@ oomctl_demo() {
 	say "4. A frozen victim, frozen-bypass on: reaped at once despite a 2 s delay"
 	echo "A frozen process is not on its way out, so waiting for it to exit only"
 	echo "holds its memory longer.  reap-queued says reason=frozen-bypass."
+	echo "Opt-in, off by default: a thawed victim that does not get a CPU at once"
+	echo "can lose its robust futex list to the reaper, and its waiters then hang."
 	cmd oomctl set delay 2s frozen-bypass on order reverse
 	# shellcheck disable=SC2086
 	scene_frozen $mo
