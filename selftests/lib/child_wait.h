@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* waitpid() with a deadline, woken by SIGCHLD rather than by polling. */
+/*
+ * waitpid() with a deadline, woken by SIGCHLD rather than by polling.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
+ */
 #ifndef OOMCTL_CHILD_WAIT_H
 #define OOMCTL_CHILD_WAIT_H
 

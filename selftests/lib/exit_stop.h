@@ -5,6 +5,8 @@
  * before exit_mm().  Its mm is still attached and it is already "dying"
  * (SIGNAL_GROUP_EXIT), which is exactly what process_mrelease(2) needs;
  * nothing but the caller can free the memory meanwhile.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
  */
 #ifndef OOMCTL_EXIT_STOP_H
 #define OOMCTL_EXIT_STOP_H

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* One-shot reads and writes of small kernel files; 0 or an errno. */
+/*
+ * One-shot reads and writes of small kernel files.
+ * Return values, as everywhere in lib/: 0 or a positive errno.
+ */
 #ifndef OOMCTL_FILEIO_H
 #define OOMCTL_FILEIO_H
 

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "fileio.h"
 #include "memcg.h"
+#include "proc.h"
 
 static int cgroup2_mount(void)
 {
@@ -61,6 +62,7 @@ int memcg_read_u64(const struct memcg *cg, const char *file, uint64_t *val)
 
 int memcg_create(struct memcg *cg, const char *name)
 {
+	struct stat st;
 	int err;
 
 	cg->path[0] = '\0';
@@ -71,11 +73,12 @@ int memcg_create(struct memcg *cg, const char *name)
 	if (err)
 		return err;
 	snprintf(cg->path, sizeof(cg->path), "%s/%s", CGROUP2_ROOT, name);
-	if (mkdir(cg->path, 0755) && errno != EEXIST) {
+	if ((mkdir(cg->path, 0755) && errno != EEXIST) || stat(cg->path, &st)) {
 		err = errno;
 		cg->path[0] = '\0';
 		return err;
 	}
+	cg->id = st.st_ino;
 	err = memcg_write(cg, "memory.swap.max", "0");
 	if (!err)
 		err = memcg_write(cg, "memory.max", "max");
@@ -88,12 +91,34 @@ int memcg_destroy(struct memcg *cg)
 
 	if (!cg->path[0])
 		return 0;
+	memcg_write(cg, "cgroup.kill", "1");
+	memcg_wait_event(cg, "populated", 0, 10000);
 	/* A frozen, empty cgroup can be removed, but leave no surprises. */
 	memcg_write(cg, "cgroup.freeze", "0");
 	if (rmdir(cg->path) && errno != ENOENT)
 		err = errno;
 	cg->path[0] = '\0';
 	return err;
+}
+
+struct async_write {
+	const struct memcg *cg;
+	const char *file, *val;
+};
+
+static int async_write_main(void *arg)
+{
+	const struct async_write *a = arg;
+
+	return memcg_write(a->cg, a->file, a->val);
+}
+
+pid_t memcg_write_async(const struct memcg *cg, const char *file,
+			const char *val)
+{
+	struct async_write a = { cg, file, val };
+
+	return start_child(async_write_main, &a);
 }
 
 int memcg_enter(const struct memcg *cg)

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A child memory cgroup under cgroup2 at /sys/fs/cgroup. */
+/*
+ * A child memory cgroup under cgroup2 at /sys/fs/cgroup.
+ * Return values, as everywhere in lib/: 0 or a positive errno, unless said
+ * otherwise.
+ */
 #ifndef OOMCTL_MEMCG_H
 #define OOMCTL_MEMCG_H
 
@@ -11,6 +15,7 @@
 
 struct memcg {
 	char path[256];
+	uint64_t id;		/* cgroup id (inode number of the directory) */
 };
 
 /*
@@ -20,10 +25,17 @@ struct memcg {
  * being freed.  Returns 0 or an errno.
  */
 int memcg_create(struct memcg *cg, const char *name);
-/* Remove the cgroup (it must have no live tasks).  Safe on a zeroed cg. */
+/*
+ * cgroup.kill, wait until it is unpopulated, thaw and remove it.  Safe on a
+ * zeroed cg.
+ */
 int memcg_destroy(struct memcg *cg);
 
 int memcg_write(const struct memcg *cg, const char *file, const char *val);
+/* Write @val to @file from a child process; returns its pid or -errno.
+ * The child exits with 0 or the write's errno. */
+pid_t memcg_write_async(const struct memcg *cg, const char *file,
+			const char *val);
 int memcg_read_u64(const struct memcg *cg, const char *file, uint64_t *val);
 
 /* Write "0" to cgroup.procs: moves the calling process into @cg. */

@@ -10,6 +10,8 @@
  * faults in copy_to_user(): the fault blocks in handle_userfault() with the
  * reference held, until we resolve it with UFFDIO_ZEROPAGE.  We know the
  * reader is blocked when the uffd delivers its pagefault message.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
  */
 #ifndef OOMCTL_MM_PIN_H
 #define OOMCTL_MM_PIN_H

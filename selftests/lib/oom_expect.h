@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* kselftest_harness.h assertions on an oom_run's events. */
+/*
+ * kselftest_harness.h assertions on an oom_run's events.
+ *
+ * Assertions, no return values.  (Elsewhere in lib/: 0 or a positive
+ * errno.)
+ */
 #ifndef OOMCTL_OOM_EXPECT_H
 #define OOMCTL_OOM_EXPECT_H
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The OOM reaper policy sysctls added by the oomctl kernel patches. */
+/*
+ * The OOM reaper policy sysctls added by the oomctl kernel patches.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
+ */
 #ifndef OOMCTL_OOM_POLICY_H
 #define OOMCTL_OOM_POLICY_H
 

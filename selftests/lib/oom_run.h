@@ -7,6 +7,8 @@
  *	freeze   (optional) cgroup v2 freezer on the victim's cgroup
  *	kill     lower memory.max from outside: the OOM killer picks the victim
  *	wait     collect the victim's events until its reap is over
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
  */
 #ifndef OOMCTL_OOM_RUN_H
 #define OOMCTL_OOM_RUN_H

@@ -5,6 +5,9 @@
  * off, reclaim fails and memory_max_write() calls the OOM killer itself, so
  * the kill (and whatever queue_oom_reaper() does without a timer) happens
  * in that child's context.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno, unless said
+ * otherwise (oom_trigger_start() returns a pid, so its errors are negative).
  */
 #ifndef OOMCTL_OOM_TRIGGER_H
 #define OOMCTL_OOM_TRIGGER_H

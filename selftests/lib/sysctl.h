@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Read and write /proc/sys files; every helper returns 0 or an errno. */
+/*
+ * Read and write /proc/sys files.
+ * Return values, as everywhere in lib/: 0 or a positive errno.
+ */
 #ifndef OOMCTL_SYSCTL_H
 #define OOMCTL_SYSCTL_H
 

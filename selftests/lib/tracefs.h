@@ -3,6 +3,8 @@
  * A private tracefs instance: its own ring buffer, clock and enabled
  * events, read through its trace_pipe, so the tests neither disturb nor are
  * disturbed by the global trace buffer.
+ *
+ * Return values, as everywhere in lib/: 0 or a positive errno.
  */
 #ifndef OOMCTL_TRACEFS_H
 #define OOMCTL_TRACEFS_H

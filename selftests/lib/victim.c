@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -10,6 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fileio.h"
+#include "proc.h"
 #include "victim.h"
 
 /* 2 MiB: PMD_SIZE on x86-64, so a chunk can be one THP. */
@@ -137,12 +142,136 @@ int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
 	return spawn(v, cg, size, touch, thp, timeout_ms);
 }
 
+struct victim_msg {
+	int err;
+	long anon, file, shmem;
+};
+
+static void rss_self(struct victim_msg *m)
+{
+	char buf[4096], *p;
+
+	if (file_read("/proc/self/status", buf, sizeof(buf)))
+		return;
+	if ((p = strstr(buf, "RssAnon:")))
+		m->anon = strtol(p + 8, NULL, 10);
+	if ((p = strstr(buf, "RssFile:")))
+		m->file = strtol(p + 8, NULL, 10);
+	if ((p = strstr(buf, "RssShmem:")))
+		m->shmem = strtol(p + 9, NULL, 10);
+}
+
+static void start_main(int wfd, const struct memcg *cg, const struct victim_opts *o)
+{
+	struct victim_msg m = { 0 };
+	size_t size = o->hold_bytes ? o->hold_bytes : 256UL << 20;
+	volatile char *mem;
+	char buf[32];
+	size_t i;
+	int err;
+
+	err = memcg_enter(cg);
+	if (!err && o->comm && prctl(PR_SET_NAME, o->comm, 0, 0, 0))
+		err = errno;
+	if (!err) {
+		snprintf(buf, sizeof(buf), "%d", o->oom_score_adj);
+		err = file_write_str("/proc/self/oom_score_adj", buf);
+	}
+	if (!err && o->uid)
+		err = drop_to_user(o->uid, o->uid);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!err && mem == MAP_FAILED)
+		err = errno;
+	m.err = err;
+	rss_self(&m);
+	if (write(wfd, &m, sizeof(m)) != sizeof(m) || err)
+		_exit(2);
+	for (i = 0; i < size; i += 4096)
+		mem[i] = (char)i | 1;
+	if (!o->hold_bytes)
+		_exit(3);	/* should have been OOM-killed long before */
+	rss_self(&m);
+	if (write(wfd, &m, sizeof(m)) != sizeof(m))
+		_exit(2);
+	for (;;)
+		pause();
+}
+
+static int read_status(struct victim *v, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = v->rfd, .events = POLLIN };
+	struct victim_msg m;
+	int n;
+
+	n = poll(&pfd, 1, timeout_ms);
+	if (n < 0)
+		return errno;
+	if (n == 0)
+		return ETIMEDOUT;
+	n = read(v->rfd, &m, sizeof(m));
+	if (n != sizeof(m))
+		return EPIPE;	/* died before reporting */
+	v->rss_anon = m.anon;
+	v->rss_file = m.file;
+	v->rss_shmem = m.shmem;
+	return m.err;
+}
+
+int victim_start(struct victim *v, const struct memcg *cg,
+		 const struct victim_opts *o, int timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	int p[2], err;
+
+	memset(v, 0, sizeof(*v));
+	if (pipe2(p, O_CLOEXEC))
+		return errno;
+	fflush(stdout);
+	fflush(stderr);
+	v->pid = fork();
+	if (v->pid < 0) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (v->pid == 0) {
+		close(p[0]);
+		start_main(p[1], cg, o);
+		_exit(1);
+	}
+	close(p[1]);
+	v->rfd = p[0];
+	err = read_status(v, ms_left(deadline));
+	if (!err && o->hold_bytes)
+		err = read_status(v, ms_left(deadline));
+	if (err)
+		victim_destroy(v);
+	return err;
+}
+
+int victim_wait(struct victim *v, int timeout_ms)
+{
+	int err;
+
+	if (v->exited || !v->pid)
+		return 0;
+	err = proc_wait(v->pid, &v->status, timeout_ms);
+	if (!err)
+		v->exited = true;
+	return err;
+}
+
 void victim_destroy(struct victim *v)
 {
-	if (v->pid > 0) {
+	if (v->pid > 0 && !v->exited) {
 		kill(v->pid, SIGKILL);
-		while (waitpid(v->pid, NULL, __WALL) < 0 && errno == EINTR)
+		while (waitpid(v->pid, &v->status, __WALL) < 0 && errno == EINTR)
 			;
+		v->exited = true;
 	}
-	memset(v, 0, sizeof(*v));
+	if (v->rfd > 0)
+		close(v->rfd);
+	v->rfd = 0;
 }

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A process in a memory cgroup that holds a known amount of anon memory. */
+/*
+ * An OOM victim: a process in a memory cgroup that holds a known amount of
+ * anonymous memory (victim_spawn*()), or that touches memory until it is
+ * killed, as a given user, name and oom_score_adj (victim_start()).
+ * Return values, as everywhere in lib/: 0 or a positive errno.
+ */
 #ifndef OOMCTL_VICTIM_H
 #define OOMCTL_VICTIM_H
 
@@ -14,6 +19,22 @@ struct victim {
 	void *addr;	/* first byte it wrote (dense: its mapping's start) */
 	size_t size;	/* of its anonymous mapping */
 	size_t resident;	/* bytes it wrote: size, unless sparse */
+	/* victim_start() only: */
+	int rfd;		/* its status pipe */
+	bool exited;		/* reaped: status is valid */
+	int status;
+	/* RssAnon/RssFile/RssShmem (kB) of its /proc/self/status: with
+	 * hold_bytes after touching them (frozen from then on, nothing
+	 * changes), else just before it starts touching memory */
+	long rss_anon, rss_file, rss_shmem;
+};
+
+struct victim_opts {
+	uid_t uid;		/* runs as this uid/gid after joining the cgroup */
+	const char *comm;	/* PR_SET_NAME */
+	int oom_score_adj;
+	size_t hold_bytes;	/* 0: touch memory until killed (self OOM);
+				 * else touch this much, report, then wait */
 };
 
 /*
@@ -37,6 +58,17 @@ int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
  */
 int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
 			size_t size, size_t touch, bool thp, int timeout_ms);
+
+/*
+ * Fork a victim: it joins @cg, takes its name, score and uid, tells us it
+ * is set up, then writes its memory through a volatile pointer (the
+ * compiler must not drop the stores).  Returns once it is set up (and, with
+ * hold_bytes, once all of it is resident).
+ */
+int victim_start(struct victim *v, const struct memcg *cg,
+		 const struct victim_opts *o, int timeout_ms);
+/* Wait for it to die: 0 and v->status, or ETIMEDOUT. */
+int victim_wait(struct victim *v, int timeout_ms);
 
 /* SIGKILL and reap it.  Safe on a zeroed or already reaped victim. */
 void victim_destroy(struct victim *v);

@@ -34,19 +34,6 @@ static void say(char *why, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-uint64_t oomnl_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-int64_t oomnl_now_ms(void)
-{
-	return oomnl_now_ns() / 1000000;
-}
-
 int oomnl_socket(struct oomnl *c)
 {
 	int one = 1, fd, err;
@@ -206,14 +193,14 @@ static int recv_one(struct oomnl *c, unsigned char **buf, int ms)
 
 static int collect(struct oomnl *c, struct oomnl_reply *r)
 {
-	int64_t deadline = oomnl_now_ms() + OOMNL_XFER_MS;
+	int64_t deadline = now_ms() + OOMNL_XFER_MS;
 
 	while (!r->acked) {
 		unsigned char *buf = NULL;
 		struct nlmsghdr *nlh;
 		int n;
 
-		n = recv_one(c, &buf, deadline - oomnl_now_ms());
+		n = recv_one(c, &buf, deadline - now_ms());
 		if (n < 0)
 			return n;
 		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n);
@@ -860,7 +847,7 @@ badlen:
 int oomnl_ntf_next(struct oomnl *c, struct oom_ntf *n, int timeout_ms,
 		   char *why, size_t whylen)
 {
-	int64_t deadline = oomnl_now_ms() + timeout_ms;
+	int64_t deadline = now_ms() + timeout_ms;
 
 	for (;;) {
 		int n_bytes;
@@ -880,7 +867,7 @@ int oomnl_ntf_next(struct oomnl *c, struct oom_ntf *n, int timeout_ms,
 		free(c->rbuf);
 		c->rbuf = NULL;
 		c->rlen = c->roff = 0;
-		n_bytes = recv_one(c, &c->rbuf, deadline - oomnl_now_ms());
+		n_bytes = recv_one(c, &c->rbuf, deadline - now_ms());
 		if (n_bytes == -ETIMEDOUT) {
 			say(why, whylen, "no notification within %d ms", timeout_ms);
 			return n_bytes;
@@ -895,53 +882,17 @@ int oomnl_ntf_next(struct oomnl *c, struct oom_ntf *n, int timeout_ms,
 
 /* ---- sysctls and environment ----------------------------------------- */
 
-int oomnl_sysctl_read(const char *path, uint32_t *val)
-{
-	char buf[64];
-	char *end;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = 0;
-	errno = 0;
-	*val = strtoul(buf, &end, 10);
-	if (errno || end == buf)
-		return -EINVAL;
-	return 0;
-}
-
-int oomnl_sysctl_write(const char *path, uint32_t val)
-{
-	char buf[32];
-	int fd, len, err = 0;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%u\n", val);
-	if (write(fd, buf, len) != len)
-		err = errno ? -errno : -EIO;
-	close(fd);
-	return err;
-}
-
 int oomnl_sysctl_policy(struct oom_pol *p)
 {
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = oomnl_sysctl_read(OOMNL_SYSCTL_DELAY, &p->delay_ms);
+	err = sysctl_read_uint(OOM_REAP_DELAY_MS, &p->delay_ms);
 	if (!err)
-		err = oomnl_sysctl_read(OOMNL_SYSCTL_BYPASS, &p->frozen_bypass);
+		err = sysctl_read_uint(OOM_REAP_FROZEN_BYPASS, &p->frozen_bypass);
 	if (!err)
-		err = oomnl_sysctl_read(OOMNL_SYSCTL_ORDER, &p->order);
-	return err;
+		err = sysctl_read_uint(OOM_REAP_ORDER, &p->order);
+	return -err;
 }
 
 int oomnl_family_state(char *why, size_t whylen)
@@ -953,9 +904,9 @@ int oomnl_family_state(char *why, size_t whylen)
 		oomnl_close(&c);
 		return 1;
 	}
-	if (err == -ENOENT && access(OOMNL_SYSCTL_DELAY, F_OK)) {
+	if (err == -ENOENT && access(OOM_REAP_DELAY_MS, F_OK)) {
 		say(why, whylen, "no \"oom\" generic netlink family and no %s: not an oomctl kernel",
-		    OOMNL_SYSCTL_DELAY);
+		    OOM_REAP_DELAY_MS);
 		return -1;
 	}
 	say(why, whylen, "looking up the \"oom\" family: %s (the policy sysctls exist: CONFIG_OOM_NETLINK off?)",

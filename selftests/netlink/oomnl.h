@@ -7,7 +7,9 @@
  * message must carry is there, has the spec's size, appears once, and there
  * is nothing else.
  *
- * Return values: 0 or a negative errno, unless said otherwise.
+ * Return values: 0 or a negative errno (libnl's convention), unless said
+ * otherwise.  The helpers of ../lib (processes, cgroups, victims, files,
+ * sysctls, tracefs) return 0 or a positive errno.
  */
 #ifndef OOMNL_H
 #define OOMNL_H
@@ -23,18 +25,12 @@
 
 #include <linux/oom_netlink.h>
 
+#include "clock.h"
+#include "oom_policy.h"
+#include "sysctl.h"
+
 /* Bound of one request/reply exchange. */
 #define OOMNL_XFER_MS		5000
-
-/* The policy sysctls the family mirrors. */
-#define OOMNL_SYSCTL_DELAY	"/proc/sys/vm/oom_reap_delay_ms"
-#define OOMNL_SYSCTL_BYPASS	"/proc/sys/vm/oom_reap_frozen_bypass"
-#define OOMNL_SYSCTL_ORDER	"/proc/sys/vm/oom_reap_order"
-
-/* Boot defaults, restored by every test. */
-#define OOMNL_DEFAULT_DELAY	OOM_REAP_DELAY_DEFAULT_MS
-#define OOMNL_DEFAULT_BYPASS	OOM_FROZEN_BYPASS_DEFAULT
-#define OOMNL_DEFAULT_ORDER	OOM_REAP_ORDER_DEFAULT
 
 struct oomnl {
 	struct nl_sock *sk;
@@ -182,15 +178,8 @@ int oomnl_ntf_next(struct oomnl *c, struct oom_ntf *n, int timeout_ms,
 
 const char *oomnl_cmd_name(int cmd);
 
-/* Sysctl files: 0 or -errno. */
-int oomnl_sysctl_read(const char *path, uint32_t *val);
-int oomnl_sysctl_write(const char *path, uint32_t val);
-/* The three policy sysctls. */
+/* The three policy sysctls (lib/oom_policy.h): 0 or -errno. */
 int oomnl_sysctl_policy(struct oom_pol *p);
-
-/* CLOCK_MONOTONIC in ns and ms. */
-uint64_t oomnl_now_ns(void);
-int64_t oomnl_now_ms(void);
 
 /*
  * The family exists: 1.  It does not but the kernel is patched (the policy

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <sched.h>
 #include <sys/ptrace.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +28,7 @@
 
 #include "kselftest_harness.h"
 #include "oomnl_test.h"
+#include "child_wait.h"
 
 #define STEP_MS		15000		/* setup steps, a reap without delay */
 #define VICTIM_COMM	"oomnl-victim"
@@ -87,13 +87,13 @@ static void unexpected(struct kill_obs *o, const char *fmt, const struct oom_ntf
 static void collect_kill(struct oomnl *sub, pid_t pid, int timeout_ms,
 			 struct kill_obs *o)
 {
-	int64_t deadline = oomnl_now_ms() + timeout_ms;
+	int64_t deadline = now_ms() + timeout_ms;
 	uint64_t prev = 0;
 	struct oom_ntf n;
 
 	memset(o, 0, sizeof(*o));
 	while (!o->has_done) {
-		int64_t left = deadline - oomnl_now_ms();
+		int64_t left = deadline - now_ms();
 
 		o->err = oomnl_ntf_next(sub, &n, left > 0 ? left : 0, o->err_why,
 					sizeof(o->err_why));
@@ -139,7 +139,7 @@ static void collect_kill(struct oomnl *sub, pid_t pid, int timeout_ms,
 FIXTURE(events) {
 	struct oomnl c, sub;
 	struct oomnl_reply r;
-	struct cg cg;
+	struct memcg cg;
 	struct victim v;
 	pid_t trigger;
 	char why[256];
@@ -181,8 +181,8 @@ FIXTURE_SETUP(events)
 	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
 	err = oomnl_subscribe(&self->sub, true, true);
 	ASSERT_EQ(0, err) TH_LOG("subscribing to config+events: %s", strerror(-err));
-	err = cg_create(&self->cg, "oomnl");
-	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(-err));
+	err = oomnl_memcg_create(&self->cg, "oomnl");
+	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(err));
 }
 
 FIXTURE_TEARDOWN(events)
@@ -192,7 +192,7 @@ FIXTURE_TEARDOWN(events)
 		finish_child(self->trigger, STEP_MS);
 	}
 	victim_destroy(&self->v);
-	cg_destroy(&self->cg);
+	memcg_destroy(&self->cg);
 	oomnl_close(&self->sub);
 	oomnl_close(&self->c);
 	EXPECT_EQ(0, oomnl_restore_defaults());
@@ -228,27 +228,27 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
 	seq0 = ntf_seq(&n);
 
-	t0 = oomnl_now_ns();
+	t0 = now_ns();
 	if (!variant->frozen) {
 		/* Touches memory until the memcg OOM killer kills it. */
-		ASSERT_EQ(0, cg_write(&self->cg, "memory.max", "32M"));
+		ASSERT_EQ(0, memcg_write(&self->cg, "memory.max", "32M"));
 		err = victim_start(&self->v, &self->cg, &vo, STEP_MS);
-		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(-err));
+		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(err));
 	} else {
 		/* Holds 24M, gets frozen, then the limit drops under it. */
-		ASSERT_EQ(0, cg_write(&self->cg, "memory.max", "64M"));
+		ASSERT_EQ(0, memcg_write(&self->cg, "memory.max", "64M"));
 		err = victim_start(&self->v, &self->cg, &vo, STEP_MS);
-		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(-err));
-		ASSERT_EQ(0, cg_write(&self->cg, "cgroup.freeze", "1"));
-		err = cg_wait_event(&self->cg, "frozen", 1, STEP_MS);
-		ASSERT_EQ(0, err) TH_LOG("freezing: %s", strerror(-err));
-		self->trigger = cg_write_async(&self->cg, "memory.max", "8M");
+		ASSERT_EQ(0, err) TH_LOG("victim: %s", strerror(err));
+		ASSERT_EQ(0, memcg_write(&self->cg, "cgroup.freeze", "1"));
+		err = memcg_wait_event(&self->cg, "frozen", 1, STEP_MS);
+		ASSERT_EQ(0, err) TH_LOG("freezing: %s", strerror(err));
+		self->trigger = memcg_write_async(&self->cg, "memory.max", "8M");
 		ASSERT_LT(0, self->trigger);
 	}
 
 	collect_kill(&self->sub, self->v.pid, wait_ms, &o);
 	err = victim_wait(&self->v, STEP_MS);
-	t1 = oomnl_now_ns();
+	t1 = now_ns();
 	ASSERT_EQ(0, err) TH_LOG("the victim is still alive");
 	EXPECT_TRUE(WIFSIGNALED(self->v.status) && WTERMSIG(self->v.status) == SIGKILL)
 		TH_LOG("victim status %#x: not killed by SIGKILL", self->v.status);
@@ -453,44 +453,6 @@ FIXTURE_TEARDOWN(mrelease)
 	EXPECT_EQ(0, oomnl_restore_defaults());
 }
 
-/* waitpid(__WALL) for a ptrace stop or exit, woken by SIGCHLD. */
-static int wait_child_event(pid_t pid, int *status, int timeout_ms)
-{
-	int64_t deadline = oomnl_now_ms() + timeout_ms;
-	sigset_t set;
-	int sfd, ret;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0)
-		return -errno;
-	for (;;) {
-		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		int64_t left;
-
-		ret = waitpid(pid, status, __WALL | WNOHANG);
-		if (ret == pid) {
-			ret = 0;
-			break;
-		}
-		if (ret < 0) {
-			ret = -errno;
-			break;
-		}
-		left = deadline - oomnl_now_ms();
-		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		while (read(sfd, &si, sizeof(si)) == sizeof(si))
-			;
-	}
-	close(sfd);
-	return ret;
-}
-
 /*
  * A child holding 24M of anon memory, killed and held at PTRACE_EVENT_EXIT
  * (before exit_mm(), so only process_mrelease can free its memory), then
@@ -525,10 +487,10 @@ static void kill_and_mrelease(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, read(p2c[0], &c, 1));
 	close(p2c[0]);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, self->pid, 0, PTRACE_O_TRACEEXIT));
-	*t0 = oomnl_now_ns();
+	*t0 = now_ns();
 	ASSERT_EQ(0, kill(self->pid, SIGKILL));
-	err = wait_child_event(self->pid, &status, STEP_MS);
-	ASSERT_EQ(0, err) TH_LOG("waiting for the exit stop: %s", strerror(-err));
+	err = child_wait(self->pid, &status, __WALL, STEP_MS);
+	ASSERT_EQ(0, err) TH_LOG("waiting for the exit stop: %s", strerror(err));
 	ASSERT_TRUE(WIFSTOPPED(status) && status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
 		TH_LOG("status %#x", status);
 
@@ -546,7 +508,7 @@ static void release_child(struct __test_metadata *_metadata,
 	int status;
 
 	ASSERT_EQ(0, ptrace(PTRACE_DETACH, self->pid, 0, 0));
-	ASSERT_EQ(0, wait_child_event(self->pid, &status, STEP_MS));
+	ASSERT_EQ(0, child_wait(self->pid, &status, __WALL, STEP_MS));
 	self->pid = 0;
 }
 
@@ -554,7 +516,7 @@ static void block_sigchld(struct __test_metadata *_metadata)
 {
 	sigset_t set;
 
-	/* SIGCHLD stays pending for the signalfd. */
+	/* SIGCHLD stays pending for child_wait(). */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
@@ -581,7 +543,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	kill_and_mrelease(_metadata, self, &t0);
 
 	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
-	t1 = oomnl_now_ns();
+	t1 = now_ns();
 	ASSERT_EQ(0, err) TH_LOG("%s", self->why);
 	EXPECT_EQ(OOM_CMD_REAP_DONE_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
 	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);

@@ -276,14 +276,14 @@ static int failslab_arm(struct failslab *f, int times, char *why, size_t len)
 /* ---- kills, traces, notifications ---- */
 
 /* One OOM kill: a victim touches memory in @cg until it is killed. */
-static int oom_kill(struct victim *v, const struct cg *cg, char *why, size_t len)
+static int oom_kill(struct victim *v, const struct memcg *cg, char *why, size_t len)
 {
 	struct victim_opts vo = { .comm = VICTIM_COMM };
 	int err;
 
 	err = victim_start(v, cg, &vo, STEP_MS);
 	if (err) {
-		snprintf(why, len, "victim: %s", strerror(-err));
+		snprintf(why, len, "victim: %s", strerror(err));
 		return err;
 	}
 	err = victim_wait(v, KILL_MS);
@@ -314,12 +314,12 @@ static int tracer_setup(struct tracer *t, char *why, size_t len)
 static int wait_reap_result(struct tracer *t, pid_t pid, char *result, size_t rlen,
 			    char *why, size_t len)
 {
-	int64_t deadline = oomnl_now_ms() + STEP_MS;
+	int64_t deadline = now_ms() + STEP_MS;
 	struct trace_event ev;
 	unsigned long long p;
 
 	for (;;) {
-		int64_t left = deadline - oomnl_now_ms();
+		int64_t left = deadline - now_ms();
 		int err = tracer_next(t, &ev, left > 0 ? left : 0);
 
 		if (err) {
@@ -352,11 +352,11 @@ struct rxlog {
 static int rx_until_done(struct oomnl *sub, struct rxlog *l, pid_t pid,
 			 char *why, size_t len)
 {
-	int64_t deadline = oomnl_now_ms() + STEP_MS;
+	int64_t deadline = now_ms() + STEP_MS;
 	struct oom_ntf n;
 
 	for (;;) {
-		int64_t left = deadline - oomnl_now_ms();
+		int64_t left = deadline - now_ms();
 		int err = oomnl_ntf_next(sub, &n, left > 0 ? left : 0, why, len);
 
 		if (err)
@@ -424,8 +424,8 @@ static int policy_delay0(struct oomnl *c, struct oomnl_reply *r, char *why, size
 {
 	struct oom_pol p;
 
-	return oomnl_policy_set(c, &OOM_POL_SET_ALL(0, OOMNL_DEFAULT_BYPASS,
-						    OOMNL_DEFAULT_ORDER),
+	return oomnl_policy_set(c, &OOM_POL_SET_ALL(0, OOM_FROZEN_BYPASS_DEFAULT,
+						    OOM_REAP_ORDER_DEFAULT),
 				&p, r, why, len);
 }
 
@@ -434,7 +434,7 @@ static int policy_delay0(struct oomnl *c, struct oomnl_reply *r, char *why, size
 FIXTURE(failslab) {
 	struct oomnl c, sub;
 	struct oomnl_reply r;
-	struct cg cg;
+	struct memcg cg;
 	struct victim v[3];
 	struct failslab fs;
 	struct tracer t;
@@ -467,9 +467,9 @@ FIXTURE_SETUP(failslab)
 		TH_LOG("policy-set: %s", self->why);
 	err = oomnl_subscribe(&self->sub, false, true);
 	ASSERT_EQ(0, err) TH_LOG("subscribing to events: %s", strerror(-err));
-	err = cg_create(&self->cg, "oomnl-faults");
-	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(-err));
-	ASSERT_EQ(0, cg_write(&self->cg, "memory.max", MEMCG_MAX));
+	err = oomnl_memcg_create(&self->cg, "oomnl-faults");
+	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(err));
+	ASSERT_EQ(0, memcg_write(&self->cg, "memory.max", MEMCG_MAX));
 	ASSERT_EQ(0, tracer_setup(&self->t, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 }
@@ -481,7 +481,7 @@ FIXTURE_TEARDOWN(failslab)
 	EXPECT_EQ(0, failslab_restore(&self->fs)) TH_LOG("restoring " FAILSLAB);
 	for (i = 0; i < 3; i++)
 		victim_destroy(&self->v[i]);
-	cg_destroy(&self->cg);
+	memcg_destroy(&self->cg);
 	tracer_close(&self->t);
 	oomnl_close(&self->sub);
 	oomnl_close(&self->c);
@@ -595,7 +595,7 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 FIXTURE(full_listener) {
 	struct oomnl c, reader, full;
 	struct oomnl_reply r;
-	struct cg cg;
+	struct memcg cg;
 	struct victim v;
 	char why[256];
 };
@@ -628,15 +628,15 @@ FIXTURE_SETUP(full_listener)
 	ASSERT_EQ(0, oomnl_join(&self->full, OOM_MCGRP_EVENTS));
 	err = oomnl_subscribe(&self->reader, true, true);
 	ASSERT_EQ(0, err) TH_LOG("subscribing to config+events: %s", strerror(-err));
-	err = cg_create(&self->cg, "oomnl-faults");
-	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(-err));
-	ASSERT_EQ(0, cg_write(&self->cg, "memory.max", MEMCG_MAX));
+	err = oomnl_memcg_create(&self->cg, "oomnl-faults");
+	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(err));
+	ASSERT_EQ(0, memcg_write(&self->cg, "memory.max", MEMCG_MAX));
 }
 
 FIXTURE_TEARDOWN(full_listener)
 {
 	victim_destroy(&self->v);
-	cg_destroy(&self->cg);
+	memcg_destroy(&self->cg);
 	oomnl_close(&self->reader);
 	oomnl_close(&self->full);
 	oomnl_close(&self->c);
@@ -670,8 +670,8 @@ TEST_F_TIMEOUT(full_listener, overrun, 240)
 		victim_destroy(&self->v);
 	}
 	/* Barrier: once it arrives, every event above went to both sockets. */
-	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1, OOMNL_DEFAULT_BYPASS,
-								 OOMNL_DEFAULT_ORDER),
+	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1, OOM_FROZEN_BYPASS_DEFAULT,
+								 OOM_REAP_ORDER_DEFAULT),
 				      &p, &self->r, self->why, sizeof(self->why)))
 		TH_LOG("policy-set: %s", self->why);
 	err = oomnl_ntf_next(&self->reader, &n, STEP_MS, self->why, sizeof(self->why));
@@ -728,7 +728,7 @@ TEST_F_TIMEOUT(full_listener, overrun, 240)
 FIXTURE(nobody_listens) {
 	struct oomnl c, sub;
 	struct oomnl_reply r;
-	struct cg cg;
+	struct memcg cg;
 	struct victim v[3];
 	struct failslab fs;
 	struct tracer t;
@@ -755,9 +755,9 @@ FIXTURE_SETUP(nobody_listens)
 	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
 	ASSERT_EQ(0, policy_delay0(&self->c, &self->r, self->why, sizeof(self->why)))
 		TH_LOG("policy-set: %s", self->why);
-	err = cg_create(&self->cg, "oomnl-faults");
-	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(-err));
-	ASSERT_EQ(0, cg_write(&self->cg, "memory.max", MEMCG_MAX));
+	err = oomnl_memcg_create(&self->cg, "oomnl-faults");
+	ASSERT_EQ(0, err) TH_LOG("memory cgroup: %s", strerror(err));
+	ASSERT_EQ(0, memcg_write(&self->cg, "memory.max", MEMCG_MAX));
 	ASSERT_EQ(0, tracer_setup(&self->t, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 }
@@ -769,7 +769,7 @@ FIXTURE_TEARDOWN(nobody_listens)
 	EXPECT_EQ(0, failslab_restore(&self->fs)) TH_LOG("restoring " FAILSLAB);
 	for (i = 0; i < 3; i++)
 		victim_destroy(&self->v[i]);
-	cg_destroy(&self->cg);
+	memcg_destroy(&self->cg);
 	tracer_close(&self->t);
 	oomnl_close(&self->sub);
 	oomnl_close(&self->c);

@@ -49,7 +49,7 @@ FIXTURE_SETUP(input)
 	err = kmsg_watch_start(&self->kw);
 	self->kw_ok = !err;
 	if (err)
-		TH_LOG("cannot watch /dev/kmsg (%s): kernel log not checked", strerror(-err));
+		TH_LOG("cannot watch /dev/kmsg (%s): kernel log not checked", strerror(err));
 }
 
 FIXTURE_TEARDOWN(input)

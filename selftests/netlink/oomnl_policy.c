@@ -106,8 +106,8 @@ TEST_F(policy, family_registered)
 
 TEST_F(policy, get_defaults)
 {
-	expect_policy(_metadata, &self->c, OOMNL_DEFAULT_DELAY,
-		      OOMNL_DEFAULT_BYPASS, OOMNL_DEFAULT_ORDER);
+	expect_policy(_metadata, &self->c, OOM_REAP_DELAY_DEFAULT_MS,
+		      OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 }
 
 TEST_F(policy, set_delay_only)
@@ -118,27 +118,27 @@ TEST_F(policy, set_delay_only)
 	for (i = 0; i < ARRAY_SIZE(vals); i++)
 		set_expect(_metadata, &self->c,
 			   (struct oom_pol_set){ .has_delay = true, .delay_ms = vals[i] },
-			   vals[i], OOMNL_DEFAULT_BYPASS, OOMNL_DEFAULT_ORDER);
+			   vals[i], OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
 }
 
 TEST_F(policy, set_bypass_only)
 {
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_bypass = true, .frozen_bypass = 0 },
-		   OOMNL_DEFAULT_DELAY, 0, OOMNL_DEFAULT_ORDER);
+		   OOM_REAP_DELAY_DEFAULT_MS, 0, OOM_REAP_ORDER_DEFAULT);
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_bypass = true, .frozen_bypass = 1 },
-		   OOMNL_DEFAULT_DELAY, 1, OOMNL_DEFAULT_ORDER);
+		   OOM_REAP_DELAY_DEFAULT_MS, 1, OOM_REAP_ORDER_DEFAULT);
 }
 
 TEST_F(policy, set_order_only)
 {
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_order = true, .order = OOM_REAP_ORDER_FORWARD },
-		   OOMNL_DEFAULT_DELAY, OOMNL_DEFAULT_BYPASS, OOM_REAP_ORDER_FORWARD);
+		   OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_FORWARD);
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_order = true, .order = OOM_REAP_ORDER_REVERSE },
-		   OOMNL_DEFAULT_DELAY, OOMNL_DEFAULT_BYPASS, OOM_REAP_ORDER_REVERSE);
+		   OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_REVERSE);
 }
 
 TEST_F(policy, set_two_of_three)
@@ -146,7 +146,7 @@ TEST_F(policy, set_two_of_three)
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_delay = true, .delay_ms = 3333,
 					 .has_order = true, .order = OOM_REAP_ORDER_FORWARD },
-		   3333, OOMNL_DEFAULT_BYPASS, OOM_REAP_ORDER_FORWARD);
+		   3333, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_FORWARD);
 	set_expect(_metadata, &self->c,
 		   (struct oom_pol_set){ .has_bypass = true, .frozen_bypass = 0,
 					 .has_order = true, .order = OOM_REAP_ORDER_REVERSE },
@@ -166,11 +166,11 @@ TEST_F(policy, set_all_three)
 
 TEST_F(policy, sysctl_write_seen_by_get)
 {
-	ASSERT_EQ(0, oomnl_sysctl_write(OOMNL_SYSCTL_DELAY, 4321));
-	expect_policy(_metadata, &self->c, 4321, OOMNL_DEFAULT_BYPASS, OOMNL_DEFAULT_ORDER);
-	ASSERT_EQ(0, oomnl_sysctl_write(OOMNL_SYSCTL_BYPASS, 0));
-	expect_policy(_metadata, &self->c, 4321, 0, OOMNL_DEFAULT_ORDER);
-	ASSERT_EQ(0, oomnl_sysctl_write(OOMNL_SYSCTL_ORDER, OOM_REAP_ORDER_FORWARD));
+	ASSERT_EQ(0, sysctl_write_uint(OOM_REAP_DELAY_MS, 4321));
+	expect_policy(_metadata, &self->c, 4321, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
+	ASSERT_EQ(0, sysctl_write_uint(OOM_REAP_FROZEN_BYPASS, 0));
+	expect_policy(_metadata, &self->c, 4321, 0, OOM_REAP_ORDER_DEFAULT);
+	ASSERT_EQ(0, sysctl_write_uint(OOM_REAP_ORDER, OOM_REAP_ORDER_FORWARD));
 	expect_policy(_metadata, &self->c, 4321, 0, OOM_REAP_ORDER_FORWARD);
 }
 
@@ -201,7 +201,7 @@ static uint64_t expect_policy_ntf(struct __test_metadata *_metadata,
 	int err;
 
 	err = oomnl_ntf_next(sub, &n, NTF_MS, why, sizeof(why));
-	t1 = oomnl_now_ns();
+	t1 = now_ns();
 	EXPECT_EQ(0, err) TH_LOG("waiting for policy-ntf: %s", why);
 	if (err)
 		return 0;
@@ -257,9 +257,9 @@ static int child_change(void *p)
 	int err;
 
 	if (a->sysctl) {
-		err = oomnl_sysctl_write(a->sysctl, a->val);
+		err = sysctl_write_uint(a->sysctl, a->val);
 		if (err)
-			fprintf(stderr, "# child: writing %s: %s\n", a->sysctl, strerror(-err));
+			fprintf(stderr, "# child: writing %s: %s\n", a->sysctl, strerror(err));
 		return err ? 1 : 0;
 	}
 	if (a->uid && become_user_keep_caps(a->uid, a->uid)) {
@@ -298,7 +298,7 @@ TEST_F(policy, ntf_on_netlink_set)
 	ASSERT_EQ(0, oomnl_subscribe(&sub, true, false));
 
 	/* From this process, as root. */
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	ASSERT_EQ(0, oomnl_policy_set(&self->c,
 				      &OOM_POL_SET_ALL(111, 0, OOM_REAP_ORDER_FORWARD),
 				      &p, &self->r, self->why, sizeof(self->why)))
@@ -308,7 +308,7 @@ TEST_F(policy, ntf_on_netlink_set)
 	ASSERT_NE((uint64_t)0, seq) TH_LOG("seq 0 in the first notification");
 
 	/* From another process: the same attributes, nothing about it. */
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	change_in_child(_metadata, &a);
 	e.d = 222, e.b = 1, e.seq = seq + 1;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
@@ -316,7 +316,7 @@ TEST_F(policy, ntf_on_netlink_set)
 	/* From uid 1000 holding the capabilities: its uid is not told. */
 	a.s = (struct oom_pol_set){ .has_delay = true, .delay_ms = 333 };
 	a.uid = OOMNL_UID_TEST;
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	change_in_child(_metadata, &a);
 	e.d = 333, e.seq = seq + 1;
 	expect_policy_ntf(_metadata, &sub, &e);
@@ -328,38 +328,38 @@ TEST_F(policy, ntf_on_netlink_set)
 TEST_F(policy, ntf_on_sysctl_write)
 {
 	struct ntf_expect e = { .via = OOM_CHANGED_VIA_SYSCTL };
-	struct set_arg a = { .sysctl = OOMNL_SYSCTL_DELAY, .val = 4444 };
+	struct set_arg a = { .sysctl = OOM_REAP_DELAY_MS, .val = 4444 };
 	struct oomnl sub;
 	uint64_t seq;
 
 	ASSERT_EQ(0, oomnl_subscribe(&sub, true, false));
 
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	change_in_child(_metadata, &a);
-	e.d = 4444, e.b = OOMNL_DEFAULT_BYPASS, e.o = OOMNL_DEFAULT_ORDER;
+	e.d = 4444, e.b = OOM_FROZEN_BYPASS_DEFAULT, e.o = OOM_REAP_ORDER_DEFAULT;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
 	ASSERT_NE((uint64_t)0, seq);
 
 	/* A refused write (out of range) changes nothing and says nothing. */
-	EXPECT_NE(0, oomnl_sysctl_write(OOMNL_SYSCTL_DELAY, OOM_REAP_DELAY_MAX_MS + 1));
-	EXPECT_NE(0, oomnl_sysctl_write(OOMNL_SYSCTL_ORDER, 2));
+	EXPECT_NE(0, sysctl_write_uint(OOM_REAP_DELAY_MS, OOM_REAP_DELAY_MAX_MS + 1));
+	EXPECT_NE(0, sysctl_write_uint(OOM_REAP_ORDER, 2));
 	expect_no_ntf(_metadata, &sub);
 
-	a.sysctl = OOMNL_SYSCTL_ORDER, a.val = OOM_REAP_ORDER_FORWARD;
-	e.t0 = oomnl_now_ns();
+	a.sysctl = OOM_REAP_ORDER, a.val = OOM_REAP_ORDER_FORWARD;
+	e.t0 = now_ns();
 	change_in_child(_metadata, &a);
 	e.o = OOM_REAP_ORDER_FORWARD, e.seq = seq + 1;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
 
 	/* Away from the default, whatever the default is */
-	a.sysctl = OOMNL_SYSCTL_BYPASS, a.val = !OOMNL_DEFAULT_BYPASS;
-	e.t0 = oomnl_now_ns();
+	a.sysctl = OOM_REAP_FROZEN_BYPASS, a.val = !OOM_FROZEN_BYPASS_DEFAULT;
+	e.t0 = now_ns();
 	change_in_child(_metadata, &a);
-	e.b = !OOMNL_DEFAULT_BYPASS, e.seq = seq + 1;
+	e.b = !OOM_FROZEN_BYPASS_DEFAULT, e.seq = seq + 1;
 	seq = expect_policy_ntf(_metadata, &sub, &e);
 
 	/* And netlink right after: same counter. */
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	ASSERT_EQ(0, oomnl_policy_set(&self->c,
 				      &(struct oom_pol_set){ .has_delay = true, .delay_ms = 55 },
 				      &(struct oom_pol){ 0 }, &self->r, self->why,
@@ -397,7 +397,7 @@ TEST_F(policy, no_ntf_on_refused_set)
 	uint64_t seq;
 
 	ASSERT_EQ(0, oomnl_subscribe(&sub, true, false));
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(600, 0, OOM_REAP_ORDER_FORWARD),
 				      &p, &self->r, self->why, sizeof(self->why)));
 	seq = expect_policy_ntf(_metadata, &sub, &e);
@@ -416,7 +416,7 @@ TEST_F(policy, no_ntf_on_refused_set)
 	expect_no_ntf(_metadata, &sub);
 	expect_policy(_metadata, &self->c, 600, 0, OOM_REAP_ORDER_FORWARD);
 
-	e.t0 = oomnl_now_ns();
+	e.t0 = now_ns();
 	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(800, 1, OOM_REAP_ORDER_REVERSE),
 				      &p, &self->r, self->why, sizeof(self->why)));
 	e.d = 800, e.b = 1, e.o = OOM_REAP_ORDER_REVERSE, e.seq = seq + 1;

@@ -37,14 +37,14 @@ static int worker(void *p)
 	struct victim_opts vo = { .comm = "oomnl-storm" };
 	struct victim v = { 0 };
 	cpu_set_t set;
-	struct cg cg;
+	struct memcg cg;
 	int i, ret = 0;
 
 	CPU_ZERO(&set);
 	CPU_SET(a->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		return 10;
-	if (cg_create(&cg, "oomnl-storm") || cg_write(&cg, "memory.max", "8M"))
+	if (oomnl_memcg_create(&cg, "oomnl-storm") || memcg_write(&cg, "memory.max", "8M"))
 		return 11;
 	for (i = 0; i < KILLS && !ret; i++) {
 		if (victim_start(&v, &cg, &vo, STEP_MS))
@@ -55,7 +55,7 @@ static int worker(void *p)
 			ret = 14;
 		victim_destroy(&v);
 	}
-	cg_destroy(&cg);
+	memcg_destroy(&cg);
 	return ret;
 }
 
@@ -124,7 +124,7 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 {
 	static struct worker_arg args[WORKERS];
 	const int kills = WORKERS * KILLS;
-	int64_t deadline = oomnl_now_ms() + STORM_MS;
+	int64_t deadline = now_ms() + STORM_MS;
 	struct tally t = { 0 };
 	struct oom_ntf n;
 	struct oom_pol p;
@@ -142,7 +142,7 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 
 	/* Everything up to the last victim's reap-done, the policy-ntf first. */
 	while (t.n[OOM_CMD_REAP_DONE_NTF] < kills) {
-		int64_t left = deadline - oomnl_now_ms();
+		int64_t left = deadline - now_ms();
 
 		err = oomnl_ntf_next(&self->sub, &n, left > 0 ? left : 0,
 				     self->why, sizeof(self->why));

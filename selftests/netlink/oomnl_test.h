@@ -6,8 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "oomnl.h"
-#include "oomnl_util.h"
+#include "kmsg.h"
+#include "memcg.h"
+#include "proc.h"
+#include "victim.h"
+
+#define OOMNL_UID_NOBODY	65534
+#define OOMNL_UID_TEST		1000
+
+/* /sys/fs/cgroup/@name-PID (lib/memcg.h): each test process its own. */
+static inline int oomnl_memcg_create(struct memcg *cg, const char *name)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s-%d", name, getpid());
+	return memcg_create(cg, buf);
+}
 
 /* Stock kernel: skip.  oomctl kernel without the family: fail. */
 #define OOMNL_REQUIRE_FAMILY() do { \
@@ -64,9 +81,9 @@ static inline int pol_get(struct oom_pol *p, char *why, size_t len)
 /* Back to the boot defaults through netlink, else through the sysctls. */
 static inline int oomnl_restore_defaults(void)
 {
-	struct oom_pol_set s = OOM_POL_SET_ALL(OOMNL_DEFAULT_DELAY,
-					       OOMNL_DEFAULT_BYPASS,
-					       OOMNL_DEFAULT_ORDER);
+	struct oom_pol_set s = OOM_POL_SET_ALL(OOM_REAP_DELAY_DEFAULT_MS,
+					       OOM_FROZEN_BYPASS_DEFAULT,
+					       OOM_REAP_ORDER_DEFAULT);
 	struct oomnl_reply *r = calloc(1, sizeof(*r));
 	struct oom_pol p;
 	struct oomnl c;
@@ -77,11 +94,8 @@ static inline int oomnl_restore_defaults(void)
 		oomnl_close(&c);
 	}
 	free(r);
-	if (err && !access(OOMNL_SYSCTL_DELAY, W_OK)) {
-		err = oomnl_sysctl_write(OOMNL_SYSCTL_DELAY, OOMNL_DEFAULT_DELAY);
-		err = err ?: oomnl_sysctl_write(OOMNL_SYSCTL_BYPASS, OOMNL_DEFAULT_BYPASS);
-		err = err ?: oomnl_sysctl_write(OOMNL_SYSCTL_ORDER, OOMNL_DEFAULT_ORDER);
-	}
+	if (err && !access(OOM_REAP_DELAY_MS, W_OK))
+		err = -oom_policy_restore_defaults();
 	return err;
 }
 
