@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <linux/oom_netlink.h>	/* the policy defaults */
 
+#include "clock.h"
 #include "memcg.h"
 #include "tracefs.h"
 
@@ -54,7 +55,6 @@ void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* ---- system helpers (sys.c) ---- */
-int64_t mono_us(void);
 int pin_self(int cpu);
 int pin_pid(pid_t pid, int cpu);
 /* pid of the oom_reaper kthread, 0 if not found */

@@ -55,7 +55,7 @@ static int read_sysctls(struct oom_pol *p)
 static double time_inproc(const char *kind, struct genl *g, int n)
 {
 	struct oom_pol p;
-	int64_t t0 = mono_us();
+	int64_t t0 = now_us();
 
 	for (int i = 0; i < n; i++) {
 		int err;
@@ -75,7 +75,7 @@ static double time_inproc(const char *kind, struct genl *g, int n)
 		if (err)
 			die("ctl: %s: %s", kind, strerror(-err));
 	}
-	return (double)(mono_us() - t0) / n;
+	return (double)(now_us() - t0) / n;
 }
 
 static double time_proc(char *const argv[], int n)
@@ -85,7 +85,7 @@ static double time_proc(char *const argv[], int n)
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	t0 = mono_us();
+	t0 = now_us();
 	for (int i = 0; i < n; i++) {
 		pid_t pid;
 		int status;
@@ -98,7 +98,7 @@ static double time_proc(char *const argv[], int n)
 			    argv[1] ? argv[1] : "", status);
 	}
 	posix_spawn_file_actions_destroy(&fa);
-	return (double)(mono_us() - t0) / n;
+	return (double)(now_us() - t0) / n;
 }
 
 static void emit(const struct bopts *o, const char *kind, const char *what,

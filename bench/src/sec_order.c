@@ -131,12 +131,12 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 
 	if (profiling)
 		prof_enable(true);
-	t_go = mono_us();
+	t_go = now_us();
 	err = mvictim_go_oom(&v, cg);
 	if (err)
 		die("order: go: %s", strerror(err));
 	status = reap_child(pid);
-	t_waited = mono_us();
+	t_waited = now_us();
 	v.pid = 0;
 	if (profiling) {
 		/* the reaper may still be finishing its pass */
@@ -181,7 +181,8 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	int pidfd, err, status;
 	pid_t pid;
 
-	policy(2000, 1, strcmp(cfg, "mrelease-forward") ? 1 : 0);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, 1, strcmp(cfg, "mrelease-forward") ?
+	       OOM_REAP_ORDER_REVERSE : OOM_REAP_ORDER_FORWARD);
 	memcg_write(cg, "memory.max", "max");
 	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
@@ -196,17 +197,17 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	usleep(20000);
 	par0 = par_probe();
 
-	t_kill = mono_us();
+	t_kill = now_us();
 	if (syscall(__NR_pidfd_send_signal, pidfd, SIGKILL, NULL, 0))
 		die("pidfd_send_signal: %s", strerror(errno));
 	if (mrelease) {
-		t_mr0 = mono_us();
+		t_mr0 = now_us();
 		mr_ret = syscall(__NR_process_mrelease, pidfd, 0);
 		mr_errno = mr_ret ? errno : 0;
-		t_mr1 = mono_us();
+		t_mr1 = now_us();
 	}
 	status = reap_child(pid);
-	t_waited = mono_us();
+	t_waited = now_us();
 	v.pid = 0;
 	close(pidfd);
 	par1 = par_probe();

@@ -53,7 +53,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	int64_t t_trig, t1, j0, j1;
 	int err;
 
-	policy(2000, bypass, 1);
+	policy(OOM_REAP_DELAY_DEFAULT_MS, bypass, OOM_REAP_ORDER_REVERSE);
 	memcg_write(cg, "memory.max", "max");
 	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU, false);
 	if (err)
@@ -70,7 +70,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 
 	snprintf(max, sizeof(max), "%zu", o->size / 8);
 	j0 = jiffies_ms();
-	t_trig = mono_us();
+	t_trig = now_us();
 	trigger = oom_trigger_start(cg, max);
 	if (trigger < 0)
 		die("frozen: trigger: %s", strerror(-trigger));
@@ -84,7 +84,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, kobs_reaped, 2000 + 8000);
 	j1 = jiffies_ms();
-	t1 = mono_us();
+	t1 = now_us();
 	oom_trigger_stop(&trigger);
 	mm_unpin(&pin);
 	memcg_write(cg, "cgroup.freeze", "0");
@@ -123,7 +123,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	usleep(20000);
 
 	j0 = jiffies_ms();
-	t_go = mono_us();
+	t_go = now_us();
 	err = mvictim_go_oom(&v, cg);
 	if (err)
 		die("delay: go: %s", strerror(err));
@@ -133,7 +133,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	kobs_init(&k, pid);
 	kobs_collect(kt, &k, kobs_reaped, delay + 8000);
 	j1 = jiffies_ms();
-	t1 = mono_us();
+	t1 = now_us();
 	mm_unpin(&pin);
 	mvictim_destroy(&v);
 

@@ -171,9 +171,9 @@ static long long one(const struct bopts *o, const struct scase *c,
 			die("sparse: kill to the exit stop: %s", strerror(err));
 		}
 		usleep(20000);
-		t0 = mono_us();
+		t0 = now_us();
 		mr_ret = syscall(__NR_process_mrelease, pidfd, 0);
-		call_us = mono_us() - t0;
+		call_us = now_us() - t0;
 		mr_errno = mr_ret ? errno : 0;
 		/* It fired inside the syscall: no waiting really needed */
 		err = oom_run_wait(&r, OOM_EV_REAP_RESULT, OOM_RUN_STEP_MS);

@@ -87,7 +87,7 @@ static bool kill_one(pid_t *pidp)
  */
 static int64_t storm(int n, int *killed, pid_t *pids)
 {
-	int64_t t0 = mono_us();
+	int64_t t0 = now_us();
 	pid_t pid;
 
 	*killed = 0;
@@ -96,7 +96,7 @@ static int64_t storm(int n, int *killed, pid_t *pids)
 		if (pids)
 			pids[i] = pid;
 	}
-	return mono_us() - t0;
+	return now_us() - t0;
 }
 
 struct listener {
@@ -646,7 +646,7 @@ int tool_nlmon(int argc, char **argv)
 	fflush(stdout);
 	while (!stop) {
 		ssize_t len = recv(g.fd, buf, sizeof(buf), 0);
-		int64_t now = mono_us();
+		int64_t now = now_us();
 		struct nlmsghdr *n;
 
 		if (len < 0) {

@@ -16,14 +16,6 @@
 #include "fileio.h"
 #include "oom_policy.h"
 
-int64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 int pin_pid(pid_t pid, int cpu)
 {
 	cpu_set_t set;
@@ -191,9 +183,9 @@ static void *spin_main(void *arg)
 	atomic_fetch_add(&probe_ready, 1);
 	while (!atomic_load(&probe_go))
 		;
-	t0 = mono_us();
+	t0 = now_us();
 	spin_work(s->iters);
-	s->us = mono_us() - t0;
+	s->us = now_us() - t0;
 	return NULL;
 }
 
