@@ -38,16 +38,6 @@
 
 #include "bench.h"
 
-#ifndef __NR_pidfd_send_signal
-#define __NR_pidfd_send_signal 424
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#ifndef __NR_process_mrelease
-#define __NR_process_mrelease 448
-#endif
-
 #define VICTIM_CPU	1
 #define REAPER_CPU	0
 

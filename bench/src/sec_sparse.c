@@ -46,16 +46,6 @@
 #include "oom_policy.h"
 #include "oom_run.h"
 
-#ifndef __NR_pidfd_send_signal
-#define __NR_pidfd_send_signal 424
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open 434
-#endif
-#ifndef __NR_process_mrelease
-#define __NR_process_mrelease 448
-#endif
-
 #define REAPER_CPU	0
 #define BENCH_CPU	1	/* us, the victim, the memory.max writer */
 #define REAP_WAIT_MS	120000	/* one pass: a slow reverse walk took 11 s */
