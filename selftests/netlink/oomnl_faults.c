@@ -493,7 +493,7 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 	const int lost = variant->times;
 	struct oom_stats st0, st1;
 	struct rxlog l = { 0 };
-	char rx[1200], result[32];
+	char rx[1200], result[3][32];
 	uint64_t s;
 	long left;
 	int i, k, j, err;
@@ -509,15 +509,23 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 	ASSERT_EQ(0, rx_until_done(&self->sub, &l, self->v[0].pid, self->why, sizeof(self->why)))
 		TH_LOG("kill A: %s", self->why);
 	ASSERT_EQ(3, l.n) TH_LOG("kill A: %d notifications", l.n);
+	ASSERT_EQ(0, wait_reap_result(&self->t, self->v[0].pid, result[0], sizeof(result[0]),
+				      self->why, sizeof(self->why)))
+		TH_LOG("kill A: %s", self->why);
 
 	/*
 	 * B, then C, with the sender's allocations failing: the records are
 	 * sent in seq order, so the first @lost after A's are B's first.
-	 * C's reap-done-ntf proves the sender went past all of B's.
+	 * C is killed only once B's reap is over, so that all of B's events
+	 * were captured (and numbered) before C's.  C's reap-done-ntf proves
+	 * the sender went past all of B's.
 	 */
 	ASSERT_EQ(0, failslab_arm(&self->fs, lost, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(0, oom_kill(&self->v[1], &self->cg, self->why, sizeof(self->why)))
+		TH_LOG("kill B: %s", self->why);
+	ASSERT_EQ(0, wait_reap_result(&self->t, self->v[1].pid, result[1], sizeof(result[1]),
+				      self->why, sizeof(self->why)))
 		TH_LOG("kill B: %s", self->why);
 	ASSERT_EQ(0, oom_kill(&self->v[2], &self->cg, self->why, sizeof(self->why)))
 		TH_LOG("kill C: %s", self->why);
@@ -531,13 +539,12 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 		TH_LOG("stats-get: %s", self->why);
 
 	/* The kills and the reaps completed, whatever was lost. */
-	for (k = 0; k < 3; k++) {
-		ASSERT_EQ(0, wait_reap_result(&self->t, self->v[k].pid, result, sizeof(result),
-					      self->why, sizeof(self->why)))
-			TH_LOG("kill %c: %s", 'A' + k, self->why);
-		EXPECT_TRUE(reap_ok_str(result))
-			TH_LOG("kill %c: oom:reap_result result=%s", 'A' + k, result);
-	}
+	ASSERT_EQ(0, wait_reap_result(&self->t, self->v[2].pid, result[2], sizeof(result[2]),
+				      self->why, sizeof(self->why)))
+		TH_LOG("kill C: %s", self->why);
+	for (k = 0; k < 3; k++)
+		EXPECT_TRUE(reap_ok_str(result[k]))
+			TH_LOG("kill %c: oom:reap_result result=%s", 'A' + k, result[k]);
 
 	/* failslab failed exactly @lost allocations; each cost one message. */
 	EXPECT_EQ(0, left) TH_LOG("failslab times left %ld of %d: the sender did not allocate",
