@@ -97,30 +97,23 @@ void thp_victim_begin(void);
 void thp_victim_end(void);
 void thp_restore(void);
 
-/* ---- the victim (victim_mv.c) ---- */
+/* ---- the victim (selftests/lib/victim.h, spawned in sys.c) ---- */
 /*
- * A child in @cg, pinned to a CPU, holding @size bytes of touched anonymous
- * memory split into @vmas mappings, each starting on a 2 MiB boundary and
- * followed by an unmapped gap (so they cannot merge), set up with THP
- * "always" when @thp (thp_victim_begin/end), then waiting on a pipe:
+ * victim_spawn_opts() with the bench's options: a child in @cg with
+ * oom_score_adj 0 (the bench itself is -1000), pinned to @cpu (-1: not
+ * pinned), holding @size bytes of touched anonymous memory split into
+ * @vmas mappings, each starting on a 2 MiB boundary and followed by an
+ * unmapped gap (so they cannot merge), set up with THP "always" when @thp
+ * (thp_victim_begin/end), then waiting on a pipe:
  *   victim_go_oom(): it touches an untouched overflow area until the memcg
  *                    OOM-kills it in its own page fault (the natural case:
  *                    nobody spins on memory.max while it exits);
- *   SIGKILL:        it is blocked in read() and dies there.
+ *   SIGKILL:         it is blocked in read() and dies there.
+ * victim_destroy() kills (if still alive) and reaps it.
  */
-struct mvictim {
-	pid_t pid;
-	int go_fd;		/* write end of the pipe it waits on */
-	void *addr;		/* first byte of its first mapping */
-	size_t size;
-	int vmas;
-};
-int mvictim_spawn(struct mvictim *v, const struct memcg *cg, size_t size,
-		  int vmas, int cpu, bool thp);
-/* Set memory.max just above current usage and tell it to go over */
-int mvictim_go_oom(struct mvictim *v, const struct memcg *cg);
-/* SIGKILL (if still alive) and reap.  Safe on a zeroed victim. */
-void mvictim_destroy(struct mvictim *v);
+struct victim;
+int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
+		 int vmas, int cpu, bool thp);
 
 /* ---- one kill seen through tracepoints (kobs.c) ---- */
 enum { KO_MM_MAX = 32 };

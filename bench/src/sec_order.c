@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "victim.h"
 
 #define VICTIM_CPU	1
 #define REAPER_CPU	0
@@ -93,7 +94,7 @@ static pid_t the_reaper;
 static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 		   const struct ocase *c, const char *cfg, int rep, bool thp)
 {
-	struct mvictim v;
+	struct victim v;
 	long huge;
 	struct kobs k;
 	struct rec r;
@@ -109,7 +110,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	else
 		policy(10000, 1, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
+	err = bench_victim(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
 		die("order: victim: %s", strerror(err));
 	pid = v.pid;
@@ -122,7 +123,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	if (profiling)
 		prof_enable(true);
 	t_go = now_us();
-	err = mvictim_go_oom(&v, cg);
+	err = victim_go_oom(&v, cg);
 	if (err)
 		die("order: go: %s", strerror(err));
 	status = reap_child(pid);
@@ -153,7 +154,7 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	kobs_rec(&r, &k, k.mark);
 	memcg_left(&r, cg);
 	rec_end(&r);
-	mvictim_destroy(&v);
+	victim_destroy(&v);
 	return 0;
 }
 
@@ -165,7 +166,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	int64_t t_kill, t_mr0 = -1, t_mr1 = -1, t_waited;
 	long mr_ret = 0, mr_errno = 0;
 	double par0, par1;
-	struct mvictim v;
+	struct victim v;
 	struct kobs k;
 	struct rec r;
 	int pidfd, err, status;
@@ -174,7 +175,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	policy(OOM_REAP_DELAY_DEFAULT_MS, 1, strcmp(cfg, "mrelease-forward") ?
 	       OOM_REAP_ORDER_REVERSE : OOM_REAP_ORDER_FORWARD);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
+	err = bench_victim(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
 		die("lmkd: victim: %s", strerror(err));
 	pid = v.pid;
@@ -221,7 +222,7 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	kobs_rec(&r, &k, k.kill_sig);
 	memcg_left(&r, cg);
 	rec_end(&r);
-	mvictim_destroy(&v);
+	victim_destroy(&v);
 	return 0;
 }
 

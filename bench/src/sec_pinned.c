@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "victim.h"
 #include "child_wait.h"
 #include "mm_pin.h"
 #include "oom_trigger.h"
@@ -45,7 +46,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 		       struct memcg *cg, bool bypass, int rep)
 {
 	struct mm_pin pin;
-	struct mvictim v;
+	struct victim v;
 	struct kobs k;
 	struct rec r;
 	pid_t trigger, pid;
@@ -55,7 +56,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 
 	policy(OOM_REAP_DELAY_DEFAULT_MS, bypass, OOM_REAP_ORDER_REVERSE);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU, false);
+	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, false);
 	if (err)
 		die("frozen: victim: %s", strerror(err));
 	pid = v.pid;
@@ -88,7 +89,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	oom_trigger_stop(&trigger);
 	mm_unpin(&pin);
 	memcg_write(cg, "cgroup.freeze", "0");
-	mvictim_destroy(&v);
+	victim_destroy(&v);
 
 	rec_begin(&r, "frozen");
 	pinned_fields(&r, o, bypass ? "bypass-on" : "bypass-off", rep);
@@ -102,7 +103,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 		      struct memcg *cg, unsigned int delay, int rep)
 {
 	struct mm_pin pin;
-	struct mvictim v;
+	struct victim v;
 	struct kobs k;
 	struct rec r;
 	char cfg[32];
@@ -112,7 +113,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 
 	policy(delay, 1, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = mvictim_spawn(&v, cg, o->size, 1, VICTIM_CPU, false);
+	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, false);
 	if (err)
 		die("delay: victim: %s", strerror(err));
 	pid = v.pid;
@@ -124,7 +125,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 
 	j0 = jiffies_ms();
 	t_go = now_us();
-	err = mvictim_go_oom(&v, cg);
+	err = victim_go_oom(&v, cg);
 	if (err)
 		die("delay: go: %s", strerror(err));
 	/* It dies at once (its mm stays pinned): no trace reading till then */
@@ -135,7 +136,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	j1 = jiffies_ms();
 	t1 = now_us();
 	mm_unpin(&pin);
-	mvictim_destroy(&v);
+	victim_destroy(&v);
 
 	snprintf(cfg, sizeof(cfg), "%u", delay);
 	rec_begin(&r, "delay");

@@ -15,6 +15,7 @@
 #include "bench.h"
 #include "fileio.h"
 #include "oom_policy.h"
+#include "victim.h"
 
 int pin_pid(pid_t pid, int cpu)
 {
@@ -137,6 +138,37 @@ int reap_child(pid_t pid)
 	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
 		;
 	return status;
+}
+
+int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
+		 int vmas, int cpu, bool thp)
+{
+	struct victim_spawn_opts o = {
+		.vmas = vmas < 1 ? 1 : vmas,
+		.pin = cpu >= 0,
+		.cpu = cpu,
+		.set_score = true,
+		.oom_score_adj = 0,
+		.go = true,
+	};
+	int err;
+
+	if (thp)
+		thp_victim_begin();
+	err = victim_spawn_opts(v, cg, size, &o, 120000);
+	if (thp)	/* its heap is mapped: the rest faults as usual */
+		thp_victim_end();
+	if (err == ENOMEM && v->exited) {
+		/* It said so, or died during its setup: say which */
+		if (WIFSIGNALED(v->status))
+			note("victim %d: killed by signal %d during its setup",
+			     v->pid, WTERMSIG(v->status));
+		else
+			note("victim %d: setup failed (exit %d)", v->pid,
+			     WEXITSTATUS(v->status));
+		v->pid = 0;
+	}
+	return err;
 }
 
 void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,12 @@
 
 /* 2 MiB: PMD_SIZE on x86-64, so a chunk can be one THP. */
 #define CHUNK_ALIGN	(2UL << 20)
+/* A go victim's overflow area: it is OOM-killed while writing it */
+#define OVERFLOW_SIZE	(64UL << 20)
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000
+#endif
 
 /*
  * Where a victim writes: all of a dense mapping, or @touch bytes of a
@@ -46,74 +53,170 @@ static int victim_chunks(char *base, size_t map_size, size_t touch,
 	return 4;
 }
 
-static void __attribute__((noreturn))
-victim_main(const struct memcg *cg, size_t size, size_t touch, bool thp,
-	    int ready_fd)
+static void touch_pages(volatile char *mem, size_t size, long page)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	for (size_t off = 0; off < size; off += page)
+		mem[off] = (char)(off / page) | 1;
+}
+
+/* Read every page back: the stores above must have happened */
+static int check_pages(volatile char *mem, size_t size, long page)
+{
+	for (size_t off = 0; off < size; off += page)
+		if (mem[off] != ((char)(off / page) | 1))
+			return -1;
+	return 0;
+}
+
+/* One mapping, all of it or @touch bytes of it written: its first byte written */
+static void *map_one(size_t size, size_t touch, bool thp, long page)
+{
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	volatile char *mem;
-	void *addr = NULL;
 	char *start[4];
 	size_t len;
 	int n;
 
-	prctl(PR_SET_NAME, "oom_victim");
-	if (memcg_enter(cg))
-		goto report;
 	if (touch != size)
 		flags |= MAP_NORESERVE;
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (mem == MAP_FAILED)
-		goto report;
+		return NULL;
 	if (thp && madvise((void *)mem, size, MADV_HUGEPAGE))
-		goto report;
+		return NULL;
 	n = victim_chunks((char *)mem, size, touch, start, &len);
-	for (int c = 0; c < n; c++) {
-		volatile char *p = (volatile char *)start[c];
+	for (int c = 0; c < n; c++)
+		touch_pages((volatile char *)start[c], len, page);
+	for (int c = 0; c < n; c++)
+		if (check_pages((volatile char *)start[c], len, page))
+			return NULL;
+	return start[0];
+}
 
-		for (size_t off = 0; off < len; off += page)
-			p[off] = (char)(off / page) | 1;
-	}
-	for (int c = 0; c < n; c++) {
-		volatile char *p = (volatile char *)start[c];
+/* @vmas mappings, 2 MiB aligned with gaps (victim_spawn_opts.vmas): the first */
+static void *map_pieces(size_t size, int vmas, long page)
+{
+	size_t chunk = (size / vmas + page - 1) & ~(page - 1);
+	/* + at least a guard page, up to the next 2 MiB boundary */
+	size_t stride = (chunk + page + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1);
+	char *base;
 
-		for (size_t off = 0; off < len; off += page)
-			if (p[off] != ((char)(off / page) | 1))
-				goto report;
+	/* Reserve the whole range (2 MiB aligned), then map each piece over it */
+	base = mmap(NULL, stride * vmas + CHUNK_ALIGN, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	munmap(base, stride * vmas + CHUNK_ALIGN);
+	base = (char *)(((uintptr_t)base + CHUNK_ALIGN - 1) & ~(CHUNK_ALIGN - 1));
+	for (int i = 0; i < vmas; i++) {
+		void *p = mmap(base + i * stride, chunk, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			       -1, 0);
+
+		if (p != base + i * stride)
+			return NULL;
+		touch_pages(p, chunk, page);
 	}
-	addr = start[0];
+	for (int i = 0; i < vmas; i++)
+		if (check_pages((volatile char *)base + i * stride, chunk, page))
+			return NULL;
+	return base;
+}
+
+static void __attribute__((noreturn))
+victim_main(const struct memcg *cg, size_t size,
+	    const struct victim_spawn_opts *o, int ready_fd, int go_fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	volatile char *over = NULL;
+	void *addr = NULL;
+	char cmd = 0;
+
+	prctl(PR_SET_NAME, "oom_victim");
+	if (o->pin) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(o->cpu, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	if (memcg_enter(cg))
+		goto report;
+	if (o->vmas)
+		addr = map_pieces(size, o->vmas, page);
+	else
+		addr = map_one(size, o->touch ? o->touch : size, o->thp, page);
+	if (addr && o->go) {
+		over = mmap(NULL, OVERFLOW_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (over == MAP_FAILED)
+			addr = NULL;
+	}
 report:
 	if (write(ready_fd, &addr, sizeof(addr)) != sizeof(addr))
 		_exit(1);
-	for (;;)	/* until SIGKILL, from the test or PR_SET_PDEATHSIG */
-		pause();
+	if (!o->go)
+		for (;;)	/* until SIGKILL, from the test or PR_SET_PDEATHSIG */
+			pause();
+	close(ready_fd);
+	while (read(go_fd, &cmd, 1) < 0 && errno == EINTR)
+		;
+	if (cmd == 'o' && addr) {
+		/* Over memory.max: the memcg OOM-kills us in this loop */
+		touch_pages(over, OVERFLOW_SIZE, page);
+		check_pages(over, OVERFLOW_SIZE, page);
+		_exit(3);	/* not killed: the caller reports it */
+	}
+	_exit(0);
 }
 
-static int spawn(struct victim *v, const struct memcg *cg, size_t size,
-		 size_t touch, bool thp, int timeout_ms)
+int victim_spawn_opts(struct victim *v, const struct memcg *cg, size_t size,
+		      const struct victim_spawn_opts *o, int timeout_ms)
 {
-	int ready[2], err = 0;
+	int ready[2], go[2] = { -1, -1 }, err = 0;
 	struct pollfd pfd;
 	void *addr = NULL;
 	pid_t parent = getpid();
 
 	memset(v, 0, sizeof(*v));
+	if (o->vmas < 0 || (o->vmas && (o->touch || o->thp)))
+		return EINVAL;
 	if (pipe2(ready, O_CLOEXEC))
 		return errno;
+	if (o->go) {
+		if (pipe2(go, O_CLOEXEC)) {
+			err = errno;
+			close(ready[0]);
+			close(ready[1]);
+			return err;
+		}
+		fflush(NULL);
+	}
 	v->pid = fork();
 	if (v->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(1);
+		if (o->set_score) {
+			char buf[16];
+
+			snprintf(buf, sizeof(buf), "%d", o->oom_score_adj);
+			file_write_str("/proc/self/oom_score_adj", buf);
+		}
 		close(ready[0]);
-		victim_main(cg, size, touch, thp, ready[1]);
+		if (o->go)
+			close(go[1]);
+		victim_main(cg, size, o, ready[1], go[0]);
 	}
 	if (v->pid < 0)
 		err = errno;
 	close(ready[1]);
+	if (o->go) {
+		close(go[0]);
+		v->go_fd = go[1];
+	}
 	v->size = size;
-	v->resident = touch;
+	v->resident = o->touch ? o->touch : size;
 	if (err)
 		goto out;
 
@@ -122,6 +225,14 @@ static int spawn(struct victim *v, const struct memcg *cg, size_t size,
 		err = ETIMEDOUT;
 	else if (read(ready[0], &addr, sizeof(addr)) != sizeof(addr) || !addr)
 		err = ENOMEM;
+	if (err == ENOMEM && o->go) {
+		/* It said so (and exits at EOF), or died before: reap it */
+		close(v->go_fd);
+		v->go_fd = 0;
+		while (waitpid(v->pid, &v->status, __WALL) < 0 && errno == EINTR)
+			;
+		v->exited = true;
+	}
 	v->addr = addr;
 out:
 	close(ready[0]);
@@ -131,15 +242,35 @@ out:
 int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
 		 int timeout_ms)
 {
-	return spawn(v, cg, size, size, false, timeout_ms);
+	struct victim_spawn_opts o = { 0 };
+
+	return victim_spawn_opts(v, cg, size, &o, timeout_ms);
 }
 
 int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
 			size_t size, size_t touch, bool thp, int timeout_ms)
 {
+	struct victim_spawn_opts o = { .touch = touch, .thp = thp };
+
 	if (!touch || touch % (4 * CHUNK_ALIGN) || touch > size / 8)
 		return EINVAL;
-	return spawn(v, cg, size, touch, thp, timeout_ms);
+	return victim_spawn_opts(v, cg, size, &o, timeout_ms);
+}
+
+int victim_go_oom(struct victim *v, const struct memcg *cg)
+{
+	uint64_t cur;
+	char max[32];
+	int err;
+
+	err = memcg_read_u64(cg, "memory.current", &cur);
+	if (err)
+		return err;
+	snprintf(max, sizeof(max), "%llu", (unsigned long long)cur + (1UL << 20));
+	err = memcg_write(cg, "memory.max", max);
+	if (err)
+		return err;
+	return write(v->go_fd, "o", 1) == 1 ? 0 : errno;
 }
 
 struct victim_msg {
@@ -274,4 +405,7 @@ void victim_destroy(struct victim *v)
 	if (v->rfd > 0)
 		close(v->rfd);
 	v->rfd = 0;
+	if (v->go_fd > 0)
+		close(v->go_fd);
+	v->go_fd = 0;
 }

@@ -3,6 +3,9 @@
  * An OOM victim: a process in a memory cgroup that holds a known amount of
  * anonymous memory (victim_spawn*()), or that touches memory until it is
  * killed, as a given user, name and oom_score_adj (victim_start()).
+ * victim_spawn_opts() also serves the benchmark (bench/): memory split over
+ * many 2 MiB aligned mappings, a pinned CPU, and a victim that waits for
+ * victim_go_oom() to run itself out of memory in its own page fault.
  * Return values, as everywhere in lib/: 0 or a positive errno.
  */
 #ifndef OOMCTL_VICTIM_H
@@ -21,6 +24,8 @@ struct victim {
 	size_t resident;	/* bytes it wrote: size, unless sparse */
 	/* victim_start() only: */
 	int rfd;		/* its status pipe */
+	/* victim_spawn_opts() with go only: */
+	int go_fd;		/* write end of the pipe it waits on */
 	bool exited;		/* reaped: status is valid */
 	int status;
 	/* RssAnon/RssFile/RssShmem (kB) of its /proc/self/status: with
@@ -58,6 +63,50 @@ int victim_spawn(struct victim *v, const struct memcg *cg, size_t size,
  */
 int victim_spawn_sparse(struct victim *v, const struct memcg *cg,
 			size_t size, size_t touch, bool thp, int timeout_ms);
+
+/*
+ * The options of victim_spawn_opts(); zeroed, it is victim_spawn().
+ */
+struct victim_spawn_opts {
+	size_t touch;	/* sparse: bytes written (victim_spawn_sparse()) */
+	bool thp;	/* sparse: madvise(MADV_HUGEPAGE) the mapping */
+	/*
+	 * >= 1: @size bytes split into @vmas mappings of size / vmas (rounded
+	 * up to a page), each starting on a 2 MiB (PMD) boundary and followed
+	 * by an unmapped gap of at least a page, so neighbours cannot merge
+	 * and /proc/PID/maps shows exactly @vmas writable mappings; each is
+	 * written right after it is mapped.  v->addr is the first one's start.
+	 * 0: one mapping (victim_spawn()).  Not with @touch.
+	 */
+	int vmas;
+	bool pin;	/* sched_setaffinity() to @cpu first thing */
+	int cpu;
+	bool set_score;	/* write @oom_score_adj (a child inherits ours) */
+	int oom_score_adj;
+	/*
+	 * Once resident, map (untouched) a 64 MiB overflow area and wait on a
+	 * pipe instead of pause(): victim_go_oom() makes it write the area
+	 * (exit 3 if not killed), closing the pipe (victim_destroy()) makes
+	 * it exit 0.  If its setup fails (ENOMEM) it is reaped at once:
+	 * v->exited and v->status say how it ended.
+	 */
+	bool go;
+};
+
+/*
+ * victim_spawn() with options (above); the child's name is oom_victim and
+ * it dies with us (PR_SET_PDEATHSIG).  0 or an errno; EINVAL for options
+ * that do not go together.
+ */
+int victim_spawn_opts(struct victim *v, const struct memcg *cg, size_t size,
+		      const struct victim_spawn_opts *o, int timeout_ms);
+
+/*
+ * A go victim: set memory.max of @cg to 1 MiB above memory.current and
+ * tell it to write its overflow area, so that the memcg OOM-kills it in its
+ * own page fault (nobody spins on memory.max while it exits).
+ */
+int victim_go_oom(struct victim *v, const struct memcg *cg);
 
 /*
  * Fork a victim: it joins @cg, takes its name, score and uid, tells us it
