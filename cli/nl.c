@@ -226,17 +226,17 @@ static int req_attr_at(const struct nlmsghdr *req, uint32_t off)
 }
 
 static const struct nl_rule ext_rules[NLMSGERR_ATTR_MAX + 1] = {
-	[NLMSGERR_ATTR_MSG] = { MNL_TYPE_NUL_STRING },
-	[NLMSGERR_ATTR_OFFS] = { MNL_TYPE_U32 },
-	[NLMSGERR_ATTR_POLICY] = { MNL_TYPE_NESTED },
-	[NLMSGERR_ATTR_MISS_TYPE] = { MNL_TYPE_U32 },
+	[NLMSGERR_ATTR_MSG] = { .type = MNL_TYPE_NUL_STRING },
+	[NLMSGERR_ATTR_OFFS] = { .type = MNL_TYPE_U32 },
+	[NLMSGERR_ATTR_POLICY] = { .type = MNL_TYPE_NESTED },
+	[NLMSGERR_ATTR_MISS_TYPE] = { .type = MNL_TYPE_U32 },
 };
 
 static const struct nl_rule pol_rules[NL_POLICY_TYPE_ATTR_MAX + 1] = {
-	[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] = { MNL_TYPE_U64 },
-	[NL_POLICY_TYPE_ATTR_MAX_VALUE_S] = { MNL_TYPE_U64 },
-	[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] = { MNL_TYPE_U64 },
-	[NL_POLICY_TYPE_ATTR_MAX_VALUE_U] = { MNL_TYPE_U64 },
+	[NL_POLICY_TYPE_ATTR_MIN_VALUE_S] = { .type = MNL_TYPE_U64 },
+	[NL_POLICY_TYPE_ATTR_MAX_VALUE_S] = { .type = MNL_TYPE_U64 },
+	[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] = { .type = MNL_TYPE_U64 },
+	[NL_POLICY_TYPE_ATTR_MAX_VALUE_U] = { .type = MNL_TYPE_U64 },
 };
 
 static void parse_policy(const struct nlattr *nest, struct nl_err *e)
@@ -385,15 +385,15 @@ int nl_transact(struct nl *nl, struct nlmsghdr *req, nl_reply_cb cb,
 }
 
 static const struct nl_rule grp_rules[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
-	[CTRL_ATTR_MCAST_GRP_NAME] = { MNL_TYPE_NUL_STRING },
-	[CTRL_ATTR_MCAST_GRP_ID] = { MNL_TYPE_U32 },
+	[CTRL_ATTR_MCAST_GRP_NAME] = { .type = MNL_TYPE_NUL_STRING },
+	[CTRL_ATTR_MCAST_GRP_ID] = { .type = MNL_TYPE_U32 },
 };
 
 static const struct nl_rule family_rules[CTRL_ATTR_MAX + 1] = {
-	[CTRL_ATTR_FAMILY_ID] = { MNL_TYPE_U16 },
-	[CTRL_ATTR_FAMILY_NAME] = { MNL_TYPE_NUL_STRING },
-	[CTRL_ATTR_VERSION] = { MNL_TYPE_U32 },
-	[CTRL_ATTR_MCAST_GROUPS] = { MNL_TYPE_NESTED },
+	[CTRL_ATTR_FAMILY_ID] = { .type = MNL_TYPE_U16 },
+	[CTRL_ATTR_FAMILY_NAME] = { .type = MNL_TYPE_NUL_STRING },
+	[CTRL_ATTR_VERSION] = { .type = MNL_TYPE_U32 },
+	[CTRL_ATTR_MCAST_GROUPS] = { .type = MNL_TYPE_NESTED },
 };
 
 int genl_parse_family(const struct nlmsghdr *nlh, struct genl_family_info *fi,

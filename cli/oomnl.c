@@ -25,10 +25,10 @@ struct nlmsghdr *oom_policy_set_msg(void *buf, uint16_t family,
 
 /* policy-get and policy-set replies */
 static const struct nl_rule policy_rules[OOM_A_POLICY_MAX + 1] = {
-	[OOM_A_POLICY_REAP_DELAY_MS] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_FROZEN_BYPASS] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_REAP_ORDER] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_REAP_DELAY_MAX_MS] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_REAP_DELAY_MS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_FROZEN_BYPASS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_REAP_ORDER] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_REAP_DELAY_MAX_MS] = { .type = MNL_TYPE_U32 },
 };
 
 int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
@@ -52,14 +52,14 @@ int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
 }
 
 static const struct nl_rule stats_rules[OOM_A_STATS_MAX + 1] = {
-	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { NL_TYPE_UINT },
-	[OOM_A_STATS_LATENCY_BUCKET] = { MNL_TYPE_NESTED, .multi = true },
+	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { .type = NL_TYPE_UINT },
+	[OOM_A_STATS_LATENCY_BUCKET] = { .type = MNL_TYPE_NESTED, .multi = true },
 };
 
 static const struct nl_rule bucket_rules[OOM_A_LATENCY_BUCKET_MAX + 1] = {
-	[OOM_A_LATENCY_BUCKET_LOW_US] = { NL_TYPE_UINT },
-	[OOM_A_LATENCY_BUCKET_HIGH_US] = { NL_TYPE_UINT },
-	[OOM_A_LATENCY_BUCKET_COUNT] = { NL_TYPE_UINT },
+	[OOM_A_LATENCY_BUCKET_LOW_US] = { .type = NL_TYPE_UINT },
+	[OOM_A_LATENCY_BUCKET_HIGH_US] = { .type = NL_TYPE_UINT },
+	[OOM_A_LATENCY_BUCKET_COUNT] = { .type = NL_TYPE_UINT },
 };
 
 /* One latency-bucket nest, checked against the bucket before it */
@@ -127,25 +127,25 @@ int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 }
 
 static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {
-	[OOM_A_EVENT_SEQ] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_TIMESTAMP_NS] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_PID] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_TGID] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_COMM] = { MNL_TYPE_NUL_STRING },
-	[OOM_A_EVENT_UID] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_MEMCG_ID] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_OOM_SCORE_ADJ] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_ANON_RSS_KB] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_FILE_RSS_KB] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_SHMEM_RSS_KB] = { NL_TYPE_UINT },
-	[OOM_A_EVENT_FROZEN] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_DELAY_MS] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_REASON] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_SOURCE] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_REAP_ORDER] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_RESULT] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_ATTEMPTS] = { MNL_TYPE_U32 },
-	[OOM_A_EVENT_DURATION_US] = { NL_TYPE_UINT },
+	[OOM_A_EVENT_SEQ] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_TIMESTAMP_NS] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_PID] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_TGID] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_COMM] = { .type = MNL_TYPE_NUL_STRING },
+	[OOM_A_EVENT_UID] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_MEMCG_ID] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_OOM_SCORE_ADJ] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_ANON_RSS_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FILE_RSS_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_SHMEM_RSS_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FROZEN] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_DELAY_MS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_REASON] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_SOURCE] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_REAP_ORDER] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_RESULT] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_ATTEMPTS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_DURATION_US] = { .type = NL_TYPE_UINT },
 };
 
 /* Attribute -> event field + 1 (0: none); seq and timestamp apart */
@@ -170,12 +170,12 @@ static const int event_fields[OOM_A_EVENT_MAX + 1] = {
 
 /* policy-ntf: a set of its own, the policy and how it changed */
 static const struct nl_rule policy_ntf_rules[OOM_A_POLICY_NTF_MAX + 1] = {
-	[OOM_A_POLICY_NTF_SEQ] = { NL_TYPE_UINT },
-	[OOM_A_POLICY_NTF_TIMESTAMP_NS] = { NL_TYPE_UINT },
-	[OOM_A_POLICY_NTF_REAP_DELAY_MS] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_NTF_FROZEN_BYPASS] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_NTF_REAP_ORDER] = { MNL_TYPE_U32 },
-	[OOM_A_POLICY_NTF_CHANGED_VIA] = { MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_SEQ] = { .type = NL_TYPE_UINT },
+	[OOM_A_POLICY_NTF_TIMESTAMP_NS] = { .type = NL_TYPE_UINT },
+	[OOM_A_POLICY_NTF_REAP_DELAY_MS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_FROZEN_BYPASS] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_REAP_ORDER] = { .type = MNL_TYPE_U32 },
+	[OOM_A_POLICY_NTF_CHANGED_VIA] = { .type = MNL_TYPE_U32 },
 };
 
 static const int policy_ntf_fields[OOM_A_POLICY_NTF_MAX + 1] = {

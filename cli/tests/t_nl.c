@@ -129,9 +129,9 @@ static void test_build(void)
 	struct policy p = { .val = { 250, 0, OOM_REAP_ORDER_FORWARD }, .have = 1 | 4 };
 	const struct nlattr *tb[OOM_A_POLICY_MAX + 1];
 	static const struct nl_rule rules[OOM_A_POLICY_MAX + 1] = {
-		[OOM_A_POLICY_REAP_DELAY_MS] = { MNL_TYPE_U32 },
-		[OOM_A_POLICY_FROZEN_BYPASS] = { MNL_TYPE_U32 },
-		[OOM_A_POLICY_REAP_ORDER] = { MNL_TYPE_U32 },
+		[OOM_A_POLICY_REAP_DELAY_MS] = { .type = MNL_TYPE_U32 },
+		[OOM_A_POLICY_FROZEN_BYPASS] = { .type = MNL_TYPE_U32 },
+		[OOM_A_POLICY_REAP_ORDER] = { .type = MNL_TYPE_U32 },
 	};
 	struct nlmsghdr *nlh = oom_policy_set_msg(buf, FAMILY, &p);
 	struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
