@@ -27,9 +27,9 @@ help:
 	@echo 'make kernel     build the VM kernel (build/kobj), making the tree first if missing'
 	@echo 'make guest      build the binaries the VM runs into build/guest/'
 	@echo 'make initramfs  pack build/initramfs.cpio.gz (busybox + build/guest)'
-	@echo 'make vm         guest + initramfs + boot in check mode (no kernel rebuild)'
-	@echo 'make kernel-debug  the VM kernel with lockdep and atomic-sleep checks (build/kobj-debug)'
-	@echo 'make vm-debug   make vm on that kernel: a lockdep report fails the test that caused it'
+	@echo 'make vm         guest + initramfs + boot the plain kernel in check mode (no kernel rebuild)'
+	@echo 'make kernel-debug  the sanitizer kernel make check boots: KASAN, UBSAN, lockdep, kmemleak, ... (build/kobj-debug)'
+	@echo 'make vm-debug   make vm on that kernel: any kernel report fails the test that caused it'
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
 	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
@@ -70,11 +70,14 @@ guest-build:
 initramfs:
 	scripts/mkinitramfs.sh
 
+# The plain kernel, for quick runs; make check and vm-debug boot the
+# sanitizer kernel.
 vm:
-	@scripts/check.sh guest initramfs vm
+	@KERNEL=$${KERNEL:-$(BZIMAGE)} scripts/check.sh guest initramfs vm
 
-# The same kernel plus kernel/debug.config, in its own object dir (a cold
-# build the first time, ~15 min on 2 cores): not part of make check.
+# The sanitizer kernel: the same plus kernel/debug.config, in its own object
+# dir (a cold build the first time, ~20 min on 2 cores).  make check builds
+# and boots it.
 DEBUG_KOBJ := $(CURDIR)/build/kobj-debug
 kernel-debug:
 	@[ -f build/linux/Makefile ] || scripts/prepare-tree.sh

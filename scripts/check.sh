@@ -26,6 +26,8 @@ logs=build/logs
 mkdir -p "$logs"
 all_stages=(deps harness host series kernel guest initramfs vm)
 . scripts/tap.sh	# tap_ok/tap_fail/tap_skip and the counters TAP_N/PASS/FAIL/SKIP
+# The kernel the vm stage boots: KERNEL, else the sanitizer kernel.
+vm_kernel=${KERNEL:-build/kobj-debug/arch/x86/boot/bzImage}
 declare -A broken=()	# stage -> why its output cannot be used
 say() { printf 'check: %s\n' "$*" >&2; }
 mk() { make -s --no-print-directory "$@"; }
@@ -80,7 +82,11 @@ stage_kernel() {
 		tap_skip "build: kernel" "SKIP_KERNEL_BUILD=1 given, booting the existing bzImage"
 		return
 	fi
-	build_step kernel "build: kernel" mk kernel || broken[kernel]=1
+	# The sanitizer kernel (vm.config + debug.config, build/kobj-debug):
+	# KASAN, UBSAN, lockdep, kmemleak, ... make every test a check of the
+	# kernel too.  make demo and make bench keep the plain build/kobj.
+	build_step kernel "build: kernel with sanitizers (kernel/debug.config)" mk kernel-debug ||
+		broken[kernel]=1
 }
 stage_guest() {	# binaries for the VM, installed under build/guest/
 	rm -rf build/guest	# only what this run built lands in the initramfs
@@ -103,12 +109,12 @@ stage_vm() {
 	[ -n "${broken[kernel]:-}" ] && why="the kernel build failed"
 	[ -n "${broken[initramfs]:-}" ] && why="the initramfs build failed"
 	if [ -n "$why" ]; then tap_fail "vm: /tests not run: $why"; return; fi
-	if [ ! -f "${KERNEL:-build/kobj/arch/x86/boot/bzImage}" ]; then
-		tap_fail "vm: no bzImage to boot at ${KERNEL:-build/kobj/arch/x86/boot/bzImage} (make kernel)"
+	if [ ! -f "$vm_kernel" ]; then
+		tap_fail "vm: no bzImage to boot at $vm_kernel (make kernel-debug)"
 		return
 	fi
 	if [ ! -f build/initramfs.cpio.gz ]; then tap_fail "vm: no initramfs to boot (make initramfs)"; return; fi
-	tap_stage vm scripts/run-vm.sh check || true
+	KERNEL=$vm_kernel tap_stage vm scripts/run-vm.sh check || true
 }
 
 stages=("$@")

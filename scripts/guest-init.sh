@@ -27,6 +27,8 @@ for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
 	echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control
 done
 [ -d /sys/kernel/tracing ] && mount -t tracefs tracefs /sys/kernel/tracing
+# Fault injection and kmemleak live there (the sanitizer kernel of make check).
+[ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 chown oomtest:oomtest /home/oomtest	# the cpio archive makes everything root's
 hostname oomctl-vm
 
@@ -84,8 +86,11 @@ reset_tracing() {
 }
 
 # Kernel trouble in the ring buffer (/tmp/.klog), whatever the console showed.
-# Not "Call Trace": every OOM kill dumps a stack on purpose.
-kpat='WARNING:|BUG:|Oops|general protection|Kernel panic'
+# Not "Call Trace": every OOM kill dumps a stack on purpose.  The sanitizer
+# kernel's reports: KASAN and KFENCE print "BUG:", lockdep, atomic-sleep
+# and debugobjects "WARNING:" or "BUG:"; UBSAN and a few lockdep reports
+# (a non-static key) print neither; "INFO:" also catches RCU stalls.
+kpat='WARNING:|BUG:|Oops|general protection|Kernel panic|UBSAN:|KASAN:|KFENCE:|INFO: |suspected memory leak'
 kdiag() {
 	grep -E -B 2 -A 25 "$kpat" /tmp/.klog | head -n 60 | sed 's/^/# /' > /tmp/.kdiag
 	emit_file /tmp/.kdiag
@@ -129,6 +134,9 @@ run_check() {
 		kdiag
 		bad=$((bad + 1))
 	fi
+	# kmemleak (sanitizer kernel): forget what boot left, scan at the end.
+	leaks=/sys/kernel/debug/kmemleak
+	[ -w $leaks ] && echo clear > $leaks
 	save_sysctls
 	ran=0
 	for t in /tests/*; do
@@ -165,6 +173,25 @@ run_check() {
 		cleanup_cgroups
 		reset_tracing
 	done
+	# Objects younger than 5 s are not reported yet, and a scan can still
+	# see a stale pointer to a freed-then-leaked object: scan twice, as
+	# Documentation/dev-tools/kmemleak.rst advises.
+	if [ -w $leaks ]; then
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		sleep 5
+		echo scan > $leaks; echo scan > $leaks
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		grep -c '^unreferenced object' $leaks > /tmp/.nleaks
+		secs=$(echo "$t0 $t1" | awk '{printf "%.1fs", $2 - $1}')
+		if [ "$(cat /tmp/.nleaks)" = 0 ]; then
+			emit "ok - guest: kmemleak: no leak after the run (scans: $secs)"
+		else
+			emit "not ok - guest: kmemleak: $(cat /tmp/.nleaks) unreferenced object(s) after the run"
+			head -n 60 $leaks | sed 's/^/# /' > /tmp/.kdiag
+			emit_file /tmp/.kdiag
+			bad=$((bad + 1))
+		fi
+	fi
 	# An empty /tests, or a filter that matches nothing, tested nothing.
 	if [ $ran = 0 ]; then
 		emit "not ok - guest: no /tests binary ran (filter: ${filter:-none}; $(ls /tests 2>/dev/null | wc -l) in /tests)"
