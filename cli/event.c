@@ -171,23 +171,35 @@ const char *event_class_syntax(void)
 	return buf;
 }
 
-/* ISO 8601 UTC wall-clock time of a CLOCK_MONOTONIC time stamp */
+/*
+ * ISO 8601 UTC wall-clock time of a CLOCK_MONOTONIC time stamp: the boot
+ * time (realtime - monotonic) plus the stamp.  Seconds and nanoseconds are
+ * added apart, so that any u64 a kernel or a trace line gives stays in
+ * range (2^64 ns is 585 years after boot) instead of overflowing an int64.
+ */
 static void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)
 {
 	struct timespec mono, real;
-	int64_t ns;
-	time_t sec;
+	int64_t sec, nsec;
+	time_t t;
 	struct tm tm;
 
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
-	ns = (int64_t)real.tv_sec * 1000000000 + real.tv_nsec -
-	     ((int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec - (int64_t)mono_ns);
-	sec = (time_t)(ns / 1000000000);
-	gmtime_r(&sec, &tm);
+	sec = (int64_t)real.tv_sec - mono.tv_sec + (int64_t)(mono_ns / NSEC_PER_SEC);
+	nsec = (int64_t)real.tv_nsec - mono.tv_nsec + (int64_t)(mono_ns % NSEC_PER_SEC);
+	if (nsec < 0) {		/* from -1 s to 2 s: one step brings it into [0, 1 s) */
+		nsec += (int64_t)NSEC_PER_SEC;
+		sec--;
+	} else if (nsec >= (int64_t)NSEC_PER_SEC) {
+		nsec -= (int64_t)NSEC_PER_SEC;
+		sec++;
+	}
+	t = (time_t)sec;
+	gmtime_r(&t, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
+		 tm.tm_min, tm.tm_sec, (int)(nsec / 1000));
 }
 
 static void print_field(const struct event *ev, enum ev_field f)
@@ -238,7 +250,7 @@ int event_print(const struct event *ev, bool timestamp)
 		struct timespec now;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		ts = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+		ts = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
 	}
 	mono_to_iso(ts, when, sizeof(when));
 	out_begin();

@@ -44,6 +44,8 @@ enum ev_field {
 
 enum lost_reason { LOST_SEQ_GAP, LOST_OVERRUN, LOST_TRACE_BUFFER };
 
+#define NSEC_PER_SEC 1000000000ULL
+
 struct event {
 	enum ev_type type;
 	const char *origin;	/* "netlink" or "tracefs" */

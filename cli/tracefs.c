@@ -135,14 +135,42 @@ static int parse_fields(const char *s, const struct tp_key *keys, struct event *
 }
 
 /*
+ * The stamp "SECS.FRAC" (from d, the dot at dot, up to end) in ns: false
+ * if it does not fit in 64 bits, 585 years of uptime, which only a corrupt
+ * line can say.  The event then keeps the time it was read at rather than
+ * a wrapped one.
+ */
+static bool trace_stamp(const char *d, const char *dot, const char *end, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0, scale = NSEC_PER_SEC;
+
+	for (const char *q = d; q < dot; q++) {
+		uint64_t digit = (uint64_t)(*q - '0');
+
+		if (sec > (UINT64_MAX / NSEC_PER_SEC - digit) / 10)
+			return false;
+		sec = sec * 10 + digit;
+	}
+	for (const char *q = dot + 1; q < end && scale > 1; q++) {
+		scale /= 10;
+		frac += (uint64_t)(*q - '0') * scale;
+	}
+	if (sec * NSEC_PER_SEC > UINT64_MAX - frac)
+		return false;
+	*ns = sec * NSEC_PER_SEC + frac;
+	return true;
+}
+
+/*
  * "  tail-95  [001] d..1.  1234.567890: mark_victim: pid=95 ..."
  * The task name may hold anything, so look for "SECS.FRAC: NAME: ".
+ * *has_ts: the stamp fitted in *ts.
  */
-static const char *find_event(const char *line, uint64_t *ts, char *name, size_t len)
+static const char *find_event(const char *line, uint64_t *ts, bool *has_ts,
+			      char *name, size_t len)
 {
 	for (const char *p = strchr(line, ':'); p; p = strchr(p + 1, ':')) {
 		const char *d = p, *dot = NULL, *n;
-		uint64_t sec = 0, frac = 0, scale = 1000000000;
 		size_t nl;
 
 		while (d > line && (isdigit((unsigned char)d[-1]) || d[-1] == '.')) {
@@ -150,7 +178,9 @@ static const char *find_event(const char *line, uint64_t *ts, char *name, size_t
 			if (*d == '.')
 				dot = d;
 		}
-		if (!dot || dot == d || dot + 1 == p || (d > line && d[-1] != ' '))
+		/* One dot, digits on both sides ("1.2.3" is no stamp) */
+		if (!dot || dot == d || dot + 1 == p || (d > line && d[-1] != ' ') ||
+		    memchr(dot + 1, '.', (size_t)(p - dot - 1)))
 			continue;
 		if (p[1] != ' ')
 			continue;
@@ -158,13 +188,7 @@ static const char *find_event(const char *line, uint64_t *ts, char *name, size_t
 		nl = strspn(n, "abcdefghijklmnopqrstuvwxyz_0123456789");
 		if (!nl || n[nl] != ':' || nl >= len)
 			continue;
-		for (const char *q = d; q < dot; q++)
-			sec = sec * 10 + (uint64_t)(*q - '0');
-		for (const char *q = dot + 1; q < p && scale > 1; q++) {
-			scale /= 10;
-			frac += (uint64_t)(*q - '0') * scale;
-		}
-		*ts = sec * 1000000000 + frac;
+		*has_ts = trace_stamp(d, dot, p, ts);
 		memcpy(name, n, nl);
 		name[nl] = '\0';
 		return n + nl + 1 + (n[nl + 1] == ' ');
@@ -176,7 +200,8 @@ int tracefs_parse_line(const char *line, struct event *ev)
 {
 	const char *lost = strstr(line, "[LOST "), *fields;
 	char name[64];
-	uint64_t ts, n;
+	uint64_t ts = 0, n;
+	bool has_ts;
 
 	if (!strncmp(line, "CPU:", 4) && lost) {
 		char num[24];
@@ -193,14 +218,14 @@ int tracefs_parse_line(const char *line, struct event *ev)
 		event_set(ev, F_LOST_REASON, LOST_TRACE_BUFFER);
 		return 0;
 	}
-	fields = find_event(line, &ts, name, sizeof(name));
+	fields = find_event(line, &ts, &has_ts, name, sizeof(name));
 	if (!fields)
 		return 1;
 	for (size_t i = 0; i < NTP; i++) {
 		if (strcmp(tp_events[i].name, name))
 			continue;
 		event_init(ev, tp_events[i].type, "tracefs");
-		ev->has_ts = true;
+		ev->has_ts = has_ts;
 		ev->ts_ns = ts;
 		return parse_fields(fields, tp_events[i].keys, ev) ? 1 : 0;
 	}

@@ -230,6 +230,15 @@ rc_is 1 "monitor --count 9 on 4 events: the file ends first" monitor --count 9
 if grep -q 1 "$fake"/events/oom/*/enable; then tap_fail "monitor left oom events enabled"
 else tap_ok "monitor put the event enable files back"; fi
 
+# A time stamp beyond 64 bits of ns (only a corrupt line has one) used to
+# wrap and overflow into a garbage date: the event comes with the time of
+# reading instead
+printf '  a-1 [000] ..... 99999999999999999999.000000: mark_victim: pid=4\n' >"$fake/trace_pipe"
+run -j monitor
+if [ "$rc" = 0 ] && grep -q '"pid":4' "$tmp/out" && grep -q "\"time\":\"$(date -u +%Y)-" "$tmp/out"; then
+	tap_ok "monitor -j: a trace line's out-of-range time stamp becomes the time of reading"
+else tap_fail "monitor -j, out-of-range time stamp: exit $rc: $(cat "$tmp/out" "$tmp/err")"; fi
+
 # A pipe that stays open: events reach stdout as they come, SIGTERM ends it
 rm "$fake/trace_pipe"
 mkfifo "$fake/trace_pipe"

@@ -141,6 +141,23 @@ void test_json(void)
 		   t[19] == '.' && t[26] == 'Z', "time is ISO 8601 UTC with microseconds: %.27s", t);
 	}
 	free(s);
+	/* Any u64 a kernel or a trace line gives: a real date, no overflow */
+	for (int i = 0; i < 2; i++) {
+		static const uint64_t stamps[] = { 9223372037000000000ULL, UINT64_MAX };
+		const char *t;
+		char want[48];
+
+		full_event(&ev, EV_VICTIM);
+		ev.ts_ns = stamps[i];
+		s = capture(print_event, &ev);
+		snprintf(want, sizeof(want), "\"ts_mono_ns\":%llu,", (unsigned long long)stamps[i]);
+		t = strstr(s, "\"time\":\"") + 8;
+		ok(json_valid(s, strlen(s)) && strstr(s, want) && t[4] == '-' && t[26] == 'Z' &&
+		   strncmp(t, "2262", 4) >= 0 && strncmp(t, "2700", 4) < 0,
+		   "ts_mono_ns %llu: time %.27s, 292 to 585 years after boot",
+		   (unsigned long long)stamps[i], t);
+		free(s);
+	}
 	event_init(&ev, EV_REAP_DONE, "netlink");
 	event_set(&ev, F_RESULT, 7);
 	event_set(&ev, F_SOURCE, 1);

@@ -182,5 +182,17 @@ void test_tracefs(void)
 	line("CPU:0 [LOST many EVENTS]", 1, 0, &ev);
 	line(": : : 1.: x: 2.3:: .5: y: ", 1, 0, &ev);
 	line("  a-1 [000] ..... 1.0: mark_victim: pid=99999999999999999999999", 1, 0, &ev);
+	/* The largest stamp 64 bits of ns hold, and beyond: dropped, not wrapped */
+	line("  a-1 [000] ..... 18446744073.709551: mark_victim: pid=1", 0, EV_VICTIM, &ev);
+	ok(ev.has_ts && ev.ts_ns == 18446744073709551000ULL,
+	   "18446744073.709551 s: the last time stamp that fits in 64 bits of ns");
+	line("  a-1 [000] ..... 18446744073.709552: mark_victim: pid=2", 0, EV_VICTIM, &ev);
+	ok(!ev.has_ts && ev.v[F_PID] == 2,
+	   "18446744073.709552 s: out of range, the event kept without its time stamp");
+	line("  a-1 [000] ..... 9223372037.000000: mark_victim: pid=3", 0, EV_VICTIM, &ev);
+	ok(ev.has_ts && ev.ts_ns == 9223372037000000000ULL, "9223372037 s: above 2^63 ns, kept");
+	line("  a-1 [000] ..... 99999999999999999999999.5: mark_victim: pid=4", 0, EV_VICTIM, &ev);
+	ok(!ev.has_ts && ev.v[F_PID] == 4, "23 digits of seconds: no time stamp, no wrap");
+	line("  a-1 [000] ..... 1.2.3: mark_victim: pid=5", 1, 0, &ev);
 	test_fake_tracefs();
 }
