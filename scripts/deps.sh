@@ -6,8 +6,10 @@
 set -euo pipefail
 
 pkgs=(
-	# kernel build (scripts/build-kernel.sh), sparse for C=1 runs
-	build-essential flex bison bc libelf-dev libssl-dev ccache sparse
+	# kernel build (scripts/build-kernel.sh)
+	build-essential flex bison bc libelf-dev libssl-dev ccache
+	# sparse for C=1 runs, built from Debian's source (scripts/build-sparse.sh)
+	dpkg-dev patch
 	# fetching the kernel source (scripts/fetch-kernel.sh) + tree handling
 	git rsync xz-utils ca-certificates debian-archive-keyring
 	# the VM: TCG qemu, busybox userland, initramfs packing

@@ -19,36 +19,10 @@ for v in "$want" 7.2; do
 	done
 done
 
-# The mirror the machine already uses: first http(s) URI in its apt sources.
-mirror=$( { cat /etc/apt/sources.list 2>/dev/null
-	    cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null; } |
-	grep -v '^\s*#' |
-	grep -oE 'https?://[^ ]+/debian/?( |$)' | head -n1 | tr -d ' ' || true)
-mirror=${mirror%/}
-[ -n "$mirror" ] || { log "cannot find a Debian mirror in /etc/apt; set KSRC=/path/to/linux"; exit 1; }
-log "mirror from the system's apt config: $mirror"
-
-state=$cache/apt
-mkdir -p "$state"/{lists/partial,cache/archives/partial,etc/sources.list.d,etc/preferences.d,etc/apt.conf.d}
-: >"$state/status"
-cat >"$state/etc/sources.list.d/trixie-backports.sources" <<SRC
-Types: deb
-URIs: $mirror
-Suites: trixie-backports trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-apt_opts=(-o Dir::State="$state" -o Dir::State::status="$state/status"
-	  -o Dir::Cache="$state/cache" -o Dir::Etc="$state/etc"
-	  -o Dir::Etc::sourcelist=/dev/null
-	  -o Dir::Etc::sourceparts="$state/etc/sources.list.d"
-	  -o Dir::Etc::preferencesparts="$state/etc/preferences.d"
-	  -o APT::Architecture=amd64 -o Debug::NoLocking=1
-	  -o APT::Sandbox::User=root)
-
+. "$(dirname "$0")/debian-apt.sh"
 start=$(date +%s)
-log "apt-get update (private state in $state)"
-apt-get "${apt_opts[@]}" -qq update >&2 || { log "apt-get update failed"; exit 1; }
+state=$cache/apt
+debian_apt "$state" deb "trixie-backports trixie" || { log "set KSRC=/path/to/linux"; exit 1; }
 
 pkg=
 for v in "$want" 7.2; do
@@ -57,7 +31,7 @@ for v in "$want" 7.2; do
 	fi
 	log "linux-source-$v not available"
 done
-[ -n "$pkg" ] || { log "neither linux-source-$want nor linux-source-7.2 is in trixie-backports at $mirror; set KSRC=/path/to/linux"; exit 1; }
+[ -n "$pkg" ] || { log "neither linux-source-$want nor linux-source-7.2 is in trixie-backports at $(debian_mirror); set KSRC=/path/to/linux"; exit 1; }
 
 log "downloading $pkg"
 (cd "$state/cache/archives" && apt-get "${apt_opts[@]}" -qq download "$pkg" >&2)
