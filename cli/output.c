@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON output: see output.h */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -20,6 +21,9 @@ static struct {
 	int depth;
 	bool need_comma[MAX_DEPTH];
 } o = { .f = NULL };
+
+/* Why a flush of stdout failed first: out_stdout_error() tells it at exit */
+static int stdout_errno;
 
 void out_init(FILE *f, bool json, bool pretty)
 {
@@ -92,8 +96,19 @@ int out_end(void)
 			json_close('}');
 		fputc('\n', o.f);
 	}
-	fflush(o.f);
+	if (fflush(o.f) && o.f == stdout && !stdout_errno)
+		stdout_errno = errno;
 	return ferror(o.f) ? -1 : 0;
+}
+
+int out_stdout_error(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (errno)
+		return errno;
+	return stdout_errno ? stdout_errno : -1;
 }
 
 void out_obj_begin(const char *key)

@@ -27,6 +27,13 @@ void out_u64(const char *key, const char *fmt, uint64_t v);
 void out_s64(const char *key, const char *fmt, int64_t v);
 void out_str(const char *key, const char *fmt, const char *s);
 void out_bool(const char *key, const char *fmt, bool v);
+/*
+ * At exit: flush stdout and say whether everything written reached it.
+ * 0, the errno of the write that failed, or -1 if it is not known (the
+ * error flag is sticky, errno is not).
+ */
+int out_stdout_error(void);
+
 /* Text mode only */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -262,6 +262,30 @@ grep -q 1 "$fake"/events/oom/*/enable && tap_fail "monitor: events left enabled 
 exec 7>&-
 unset OOMCTL_TRACEFS
 
+# --- write errors: output that did not reach stdout is a failure ----------------
+full() {	# expected-status description oomctl-args...: stdout is /dev/full
+	local want=$1 what=$2; shift 2
+	rc=0; "$oomctl" "$@" >/dev/full 2>"$tmp/err" </dev/null || rc=$?
+	if [ "$rc" = "$want" ] && has "$tmp/err" "write error on standard output: No space left on device"; then
+		tap_ok "$what >/dev/full: exit $want, says so"
+	else tap_fail "$what >/dev/full: exit $rc, expected $want: $(cat "$tmp/err")"; fi
+}
+full 1 "--help" --help
+full 1 "-V" -V
+run show	# a failed command keeps its own exit code
+full "$([ "$rc" = 0 ] && echo 1 || echo "$rc")" "show (alone: exit $rc)" show
+rm -f "$fake/trace_pipe"; cp "$tmp/pipe.txt" "$fake/trace_pipe"
+OOMCTL_TRACEFS=$fake full 1 "monitor -j (fake tracefs)" -j monitor
+# A pipe whose reader has gone: monitor ignores SIGPIPE (to clean up), so
+# it sees EPIPE; that is no news to anyone: exit 1 without a message
+rm -f "$fake/trace_pipe"; cp "$tmp/pipe.txt" "$fake/trace_pipe"
+mkfifo "$tmp/gone"
+exec 8<>"$tmp/gone" 9>"$tmp/gone" 8<&-
+rc=0; OOMCTL_TRACEFS=$fake "$oomctl" -j monitor >&9 2>"$tmp/err" || rc=$?
+exec 9>&-
+if [ "$rc" = 1 ] && [ ! -s "$tmp/err" ]; then tap_ok "monitor -j into a pipe nobody reads: exit 1, no message"
+else tap_fail "monitor -j into a closed pipe: exit $rc: $(cat "$tmp/err")"; fi
+
 # --- dump: systemd's oomctl, never ourselves ------------------------------------
 mkdir -p "$tmp/ours" "$tmp/systemd"
 ln -s "$oomctl" "$tmp/ours/oomctl"
