@@ -109,16 +109,33 @@ static int on_event(struct event *ev, void *data)
 }
 
 /*
- * SIGINT and SIGTERM as a file descriptor to poll, blocked from the start
- * so that nothing (a tracefs instance) is left behind by an early signal.
+ * The signals that end the monitor cleanly, exit 0: Ctrl-C, kill, a dropped
+ * ssh session or closed terminal (SIGHUP), Ctrl-\ (SIGQUIT).  Dying of any
+ * of them would leave a tracefs instance recording, or the oom events
+ * enabled at the top level, until the next run.
+ */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/*
+ * The stop signals as a file descriptor to poll, blocked from the start so
+ * that nothing is left behind by an early one.  A blocked signal is queued
+ * even if ignored, so the one ignored SIGHUP (nohup's "survive a hangup")
+ * is left out; SIGINT and SIGQUIT, which shells ignore in background jobs,
+ * still stop us when sent on purpose.
  */
 static int signals_fd(void)
 {
 	sigset_t mask;
 
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		struct sigaction old;
+
+		if (stop_signals[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&mask, stop_signals[i]);
+	}
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed reader is a write error */
 	return signalfd(-1, &mask, SFD_CLOEXEC);

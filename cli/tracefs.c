@@ -310,7 +310,7 @@ static void remove_stale(const char *root)
 
 static int make_instance(struct tracefs *t, const char *root)
 {
-	char path[320];
+	char path[320], kb[16];
 
 	remove_stale(root);
 	pathf(t->dir, sizeof(t->dir), "%s/instances/oomctl.%d", root, (int)getpid());
@@ -319,6 +319,10 @@ static int make_instance(struct tracefs *t, const char *root)
 	t->instance = true;
 	pathf(path, sizeof(path), "%s/trace_clock", t->dir);
 	t->mono = write_file(path, "mono") == 0;
+	/* Before any event is enabled; a kernel that refuses keeps its size */
+	pathf(path, sizeof(path), "%s/buffer_size_kb", t->dir);
+	snprintf(kb, sizeof(kb), "%d", TRACEFS_BUFFER_KB);
+	write_file(path, kb);
 	return 0;
 }
 

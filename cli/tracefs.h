@@ -14,6 +14,14 @@
 
 #define TRACEFS_MAX_EVENTS 8
 
+/*
+ * The per-CPU ring buffer of our instance, in KiB.  The default (1.4 MB a
+ * CPU) is sized for tracing everything; ours carries a few oom events of
+ * about 100 bytes, read at least every 200 ms: 64 KiB still holds some
+ * 600 a CPU between two reads, and an overrun comes out as a lost record.
+ */
+#define TRACEFS_BUFFER_KB 64
+
 struct tracefs {
 	int fd;				/* trace_pipe */
 	char dir[256];			/* the instance, or tracefs itself */

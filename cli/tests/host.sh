@@ -183,6 +183,7 @@ for e in mark_victim wake_reaper start_task_reaping finish_task_reaping skip_tas
 	echo 0 >"$fake/events/oom/$e/enable"
 done
 echo "local global [mono] boot" >"$fake/trace_clock"
+echo 1408 >"$fake/buffer_size_kb"
 cat >"$tmp/pipe.txt" <<'EOF'
             tail-95      [001] d..1.    12.345678: mark_victim: pid=95 comm=tail total-vm=70000kB anon-rss=33000kB file-rss:4kB shmem-rss:0kB uid=0 pgtables=100kB oom_score_adj=0
           <idle>-0       [000] ..s1.    14.345700: wake_reaper: pid=95
@@ -259,7 +260,75 @@ grep -q 1 "$fake"/events/oom/*/enable && tap_fail "monitor: events left enabled 
 	tap_ok "monitor: SIGTERM still puts the enable files back"
 "$oomctl" monitor --timeout 300ms >/dev/null 2>&1; rc=$?
 [ $rc = 0 ] && tap_ok "monitor --timeout 300ms: exit 0" || tap_fail "monitor --timeout: exit $rc"
+
+enabled() {	# within 5 s: the monitor in the background has enabled $1
+	for _ in $(seq 50); do grep -q 1 "$1" && return 0; sleep 0.1; done
+	return 1
+}
+stop_monitor() {	# kill -$1 $mon; its exit status in rc, 137 if it did not end within 5 s
+	kill -"$1" "$mon"
+	for _ in $(seq 50); do
+		# One that ended is a zombie until waited for
+		case $(cut -d' ' -f3 "/proc/$mon/stat" 2>/dev/null) in Z | "") break ;; esac
+		sleep 0.1
+	done
+	kill -KILL "$mon" 2>/dev/null
+	rc=0; wait "$mon" || rc=$?
+}
+# A dropped ssh session (SIGHUP) and Ctrl-\ (SIGQUIT) end it as SIGTERM does.
+# (This shell starts background jobs with SIGQUIT ignored: blocked by the
+# monitor, it comes all the same.)
+for sig in HUP QUIT; do
+	"$oomctl" monitor >/dev/null 2>"$tmp/live.err" &
+	mon=$!
+	enabled "$fake/events/oom/mark_victim/enable"
+	stop_monitor $sig
+	if [ $rc = 0 ] && ! grep -q 1 "$fake"/events/oom/*/enable; then
+		tap_ok "monitor: SIG$sig ends it cleanly (exit 0) and puts the enable files back"
+	else tap_fail "monitor after SIG$sig: exit $rc, enable files: $(cat "$fake"/events/oom/*/enable | tr '\n' ' ')"; fi
+done
+[ "$(cat "$fake/buffer_size_kb")" = 1408 ] &&
+	tap_ok "monitor at the top level leaves the size of the global trace buffer alone" ||
+	tap_fail "monitor resized the global trace buffer: $(cat "$fake/buffer_size_kb")"
+# nohup asks to survive a hangup: an ignored SIGHUP stays ignored
+sh -c 'trap "" HUP; exec "$1" monitor' sh "$oomctl" >/dev/null 2>"$tmp/live.err" &
+mon=$!
+enabled "$fake/events/oom/mark_victim/enable"
+kill -HUP $mon
+sleep 0.5
+if kill -0 $mon 2>/dev/null && grep -q 1 "$fake/events/oom/mark_victim/enable"; then
+	tap_ok "monitor under nohup (SIGHUP ignored): a hangup leaves it running"
+else tap_fail "monitor under nohup: a hangup stopped it"; fi
+stop_monitor TERM
 exec 7>&-
+
+# With an instances directory: an instance of its own, its buffer sized down,
+# removed at the end.  A real tracefs fills a new instance and removes it
+# with what it holds; here a shell fills it for the pid it execs oomctl as,
+# with a trace_pipe fifo that oomctl itself holds open for writing (so it
+# never ends), and the test empties it before the signal.
+mkdir "$fake/instances"
+sh -c 'd=$1/instances/oomctl.$$
+	mkdir -p "$d/events/oom/mark_victim"
+	echo 0 >"$d/events/oom/mark_victim/enable"
+	echo 1408 >"$d/buffer_size_kb"
+	mkfifo "$d/trace_pipe"
+	exec 8<>"$d/trace_pipe"
+	exec "$2" monitor' sh "$fake" "$oomctl" >/dev/null 2>"$tmp/live.err" &
+mon=$!
+inst=$fake/instances/oomctl.$mon
+if enabled "$inst/events/oom/mark_victim/enable"; then
+	tap_ok "monitor: reads the events of its own tracefs instance"
+else tap_fail "monitor: nothing enabled in $inst: $(cat "$tmp/live.err")"; fi
+kb=$(cat "$inst/buffer_size_kb")
+[ "$kb" = 64 ] && tap_ok "monitor: its instance's buffer is 64 KiB a CPU, not 1.4 MB" ||
+	tap_fail "monitor: instance buffer_size_kb is $kb"
+rm -rf "${inst:?}"/*
+stop_monitor HUP
+if [ $rc = 0 ] && [ ! -e "$inst" ]; then
+	tap_ok "monitor: SIGHUP (a dropped ssh session) removes its tracefs instance, exit 0"
+else tap_fail "monitor after SIGHUP: exit $rc, instance $( [ -e "$inst" ] && echo left behind || echo removed)"; fi
+rm -rf "$fake/instances"
 unset OOMCTL_TRACEFS
 
 # --- write errors: output that did not reach stdout is a failure ----------------
