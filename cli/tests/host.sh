@@ -372,6 +372,24 @@ else
 		tap_ok "dump without systemd's oomctl: says so, exit 1" || tap_fail "dump alone: exit $rc: $out"
 fi
 
+# A wrapper named oomctl that runs this oomctl, first in PATH: without a
+# guard each run took it for systemd's and ran it again, forever
+mkdir -p "$tmp/wrap"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$oomctl" >"$tmp/wrap/oomctl"
+chmod +x "$tmp/wrap/oomctl"
+rc=0; out=$(PATH="$tmp/wrap:$tmp/systemd:/usr/bin:/bin" timeout 5 "$tmp/wrap/oomctl" dump --no-pager 2>&1) || rc=$?
+if [ "$out" = "systemd-oomctl dump --no-pager" ] && [ $rc = 7 ]; then
+	tap_ok "dump passes over a wrapper that runs this oomctl, runs systemd's next in PATH"
+else tap_fail "dump behind a wrapper: exit $rc, said: $out"; fi
+if [ -x /usr/bin/oomctl ]; then
+	tap_skip "dump behind a wrapper, without systemd's oomctl" "/usr/bin/oomctl exists here"
+else
+	rc=0; out=$(PATH="$tmp/wrap:/bin" timeout 5 "$tmp/wrap/oomctl" dump 2>&1) || rc=$?
+	if [ $rc = 1 ] && [[ $out == *"not installed ($tmp/wrap/oomctl, taken for it, ran this oomctl again: a wrapper?)"* ]]; then
+		tap_ok "dump behind a wrapper, without systemd's oomctl: runs itself once more at most, says why, exit 1"
+	else tap_fail "dump behind a wrapper alone: exit $rc (124: ran itself until killed): ${out:0:300}"; fi
+fi
+
 # --- valgrind: real invocations -------------------------------------------------
 if [ $sanitized = 1 ]; then
 	:
