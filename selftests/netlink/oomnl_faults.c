@@ -50,6 +50,7 @@
  * if it is not); the last two fixtures do not need it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@
 #include "oomnl_test.h"
 #include "fileio.h"
 #include "tracefs.h"
+#include "oomctl_mon.h"
 
 #define STEP_MS		15000
 #define KILL_MS		30000		/* a victim runs into its limit */
@@ -71,6 +73,7 @@
 #define VICTIM_COMM	"oomnl-fault"
 #define FULL_KILLS	8		/* 24 notifications for the full socket */
 
+#define MON_OUT		"/tmp/oomnl_faults.monitor.json"
 #define DEBUGFS		"/sys/kernel/debug"
 #define FAILSLAB	DEBUGFS "/failslab"
 
@@ -429,9 +432,33 @@ static int policy_delay0(struct oomnl *c, struct oomnl_reply *r, char *why, size
 				&p, r, why, len);
 }
 
+/*
+ * oomctl monitor has joined its groups once it prints a policy-ntf: flip
+ * the order until it does (it cannot tell us when it has joined), then
+ * put it back.
+ */
+static int mon_subscribed(struct oomnl *c, struct oomnl_reply *r)
+{
+	struct oom_pol p;
+	int err = ETIMEDOUT, i;
+
+	for (i = 0; i < 50 && err; i++) {
+		struct oom_pol_set s = { .has_order = true, .order = !(i & 1) };
+
+		if (oomnl_policy_set(c, &s, &p, r, NULL, 0))
+			return EIO;
+		err = oomctl_mon_wait(MON_OUT, "policy", 0, 200);
+	}
+	if (oomnl_policy_set(c, &(struct oom_pol_set){ .has_order = true,
+			     .order = OOM_REAP_ORDER_DEFAULT }, &p, r, NULL, 0))
+		return EIO;
+	return err;
+}
+
 /* ---- 1. failslab on the sender ---- */
 
 FIXTURE(failslab) {
+	pid_t mon;
 	struct oomnl c, sub;
 	struct oomnl_reply r;
 	struct memcg cg;
@@ -479,6 +506,8 @@ FIXTURE_TEARDOWN(failslab)
 	int i;
 
 	EXPECT_EQ(0, failslab_restore(&self->fs)) TH_LOG("restoring " FAILSLAB);
+	if (self->mon > 0)
+		oomctl_mon_stop(self->mon, STEP_MS);
 	for (i = 0; i < 3; i++)
 		victim_destroy(&self->v[i]);
 	memcg_destroy(&self->cg);
@@ -502,6 +531,12 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 	       self->fs.sym, self->fs.start, self->fs.end, lost);
 	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
 		TH_LOG("stats-get: %s", self->why);
+
+	/* oomctl monitor listens too: it must print one lost record of @lost */
+	self->mon = oomctl_mon_start(MON_OUT, NULL);
+	ASSERT_LT(0, self->mon);
+	ASSERT_EQ(0, mon_subscribed(&self->c, &self->r))
+		TH_LOG("oomctl monitor printed no policy record");
 
 	/* A: the reference, nothing armed. */
 	ASSERT_EQ(0, oom_kill(&self->v[0], &self->cg, self->why, sizeof(self->why)))
@@ -595,6 +630,25 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 	TH_LOG("the listener's seq jumps %llu -> %llu after kill A (%d lost)",
 	       (unsigned long long)l.r[2].seq, (unsigned long long)l.r[3].seq, lost);
 	EXPECT_EQ(l.r[2].seq + lost + 1, l.r[3].seq);
+
+	/* oomctl monitor: the same gap, as one lost record of @lost */
+	EXPECT_EQ(0, oomctl_mon_wait(MON_OUT, "reap-done", self->v[2].pid, STEP_MS));
+	err = oomctl_mon_stop(self->mon, STEP_MS);
+	self->mon = 0;
+	EXPECT_EQ(0, err) TH_LOG("oomctl monitor: exit status %d", err);
+	{
+		struct mon_rec recs[64];
+		struct mon_check mc;
+		int n = oomctl_mon_read(MON_OUT, recs, 64);
+
+		ASSERT_LT(0, n);
+		oomctl_mon_check_lost(recs, n, &mc);
+		TH_LOG("oomctl monitor: %lu records, %lu lost record(s) of %lu", mc.records,
+		       mc.lost_records, mc.lost_total);
+		EXPECT_EQ(0UL, mc.bad) TH_LOG("%s", mc.first_bad);
+		EXPECT_EQ(1UL, mc.lost_records);
+		EXPECT_EQ((unsigned long)lost, mc.lost_total);
+	}
 }
 
 /* ---- 2. a listener whose receive buffer is full ---- */
@@ -840,6 +894,172 @@ TEST_F_TIMEOUT(nobody_listens, not_counted, 180)
 	EXPECT_EQ(l.r[2].seq + 1, l.r[3].seq)
 		TH_LOG("seq %llu (kill A's last) -> %llu (kill C's first) across an unheard kill",
 		       (unsigned long long)l.r[2].seq, (unsigned long long)l.r[3].seq);
+}
+
+/* ---- 4. policy-set with the Nth allocation failing ---- */
+
+/*
+ * fail-nth (/proc/thread-self/fail-nth): the Nth slab (or page)
+ * allocation of this thread fails, wherever it is: in sendmsg(), in
+ * genetlink's parsing, in the family's reply, in the ack.  For N = 1, 2,
+ * ... until the request gets through without reaching the Nth allocation,
+ * each policy-set must leave the policy either fully changed (and the
+ * reply says so, or the socket reports the ack it could not get:
+ * ENOBUFS) or unchanged with an error: never some of the fields.
+ * Fault attributes as fail-nth needs them: allocations that may sleep
+ * count too (ignore-gfp-wait N), no stack filter, order 0 pages.
+ */
+#define FAIL_PAGE_ALLOC	DEBUGFS "/fail_page_alloc"
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define NTH_MAX		400
+
+struct knob {
+	char path[96];
+	char val[48];
+};
+
+FIXTURE(fail_nth) {
+	struct knob k[8];
+	int nk;
+	struct oomnl c;
+	struct oomnl_reply r;
+	char why[256];
+};
+
+FIXTURE_VARIANT(fail_nth) {
+	const char *dir;
+	const char *const *set;	/* knob, value, ..., NULL */
+};
+
+static const char *const nth_slab[] = {
+	"ignore-gfp-wait", "N", "stacktrace-depth", "0", "verbose", "0", NULL,
+};
+static const char *const nth_page[] = {
+	"ignore-gfp-wait", "N", "ignore-gfp-highmem", "N", "min-order", "0",
+	"stacktrace-depth", "0", "verbose", "0", NULL,
+};
+
+FIXTURE_VARIANT_ADD(fail_nth, failslab) { .dir = FAILSLAB, .set = nth_slab };
+FIXTURE_VARIANT_ADD(fail_nth, fail_page_alloc) { .dir = FAIL_PAGE_ALLOC, .set = nth_page };
+
+FIXTURE_SETUP(fail_nth)
+{
+	int err;
+
+	OOMNL_REQUIRE_FAMILY();
+	if (!failslab_present(self->why, sizeof(self->why)))
+		SKIP(return, "%s", self->why);
+	if (access(variant->dir, F_OK))
+		SKIP(return, "no %s: needs CONFIG_FAIL_PAGE_ALLOC (kernel/debug.config, the kernel of make check)",
+		     variant->dir);
+	if (access(FAIL_NTH, W_OK))
+		SKIP(return, "no " FAIL_NTH ": needs CONFIG_FAULT_INJECTION");
+	for (int i = 0; variant->set[i]; i += 2) {
+		struct knob *k = &self->k[self->nk];
+
+		snprintf(k->path, sizeof(k->path), "%s/%s", variant->dir, variant->set[i]);
+		ASSERT_EQ(0, file_read(k->path, k->val, sizeof(k->val))) TH_LOG("%s", k->path);
+		k->val[strcspn(k->val, "\n")] = '\0';
+		self->nk++;
+		ASSERT_EQ(0, file_write_str(k->path, variant->set[i + 1]))
+			TH_LOG("%s = %s", k->path, variant->set[i + 1]);
+	}
+	ASSERT_EQ(0, oomnl_restore_defaults());
+	err = oomnl_open(&self->c);
+	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	int i;
+
+	file_write_str(FAIL_NTH, "0");
+	for (i = self->nk - 1; i >= 0; i--) {
+		EXPECT_EQ(0, file_write_str(self->k[i].path, self->k[i].val))
+			TH_LOG("restoring %s", self->k[i].path);
+	}
+	oomnl_close(&self->c);
+	EXPECT_EQ(0, oomnl_restore_defaults());
+}
+
+TEST_F_TIMEOUT(fail_nth, policy_set_all_or_nothing, 240)
+{
+	const struct oom_pol x = { .delay_ms = 100, .frozen_bypass = 0, .order = 1 };
+	const struct oom_pol y = { .delay_ms = 250, .frozen_bypass = 1, .order = 0 };
+	int changed_ok = 0, changed_enobufs = 0, unchanged_err = 0, faults = 0, nth;
+	struct oom_pol before, now, got, sys;
+	char left[16];
+	bool through = false;
+
+	for (nth = 1; nth <= NTH_MAX && !through; nth++) {
+		const struct oom_pol *want;
+		struct oom_pol_set set;
+		int wfd, rfd, err;
+		char n[16];
+		ssize_t len;
+
+		ASSERT_EQ(0, oomnl_policy_get(&self->c, &before, &self->r, self->why,
+					      sizeof(self->why)));
+		want = pol_is(&before, x.delay_ms, x.frozen_bypass, x.order) ? &y : &x;
+		set = OOM_POL_SET_ALL(want->delay_ms, want->frozen_bypass, want->order);
+		wfd = open(FAIL_NTH, O_WRONLY);
+		rfd = open(FAIL_NTH, O_RDONLY);
+		ASSERT_LE(0, wfd);
+		ASSERT_LE(0, rfd);
+		snprintf(n, sizeof(n), "%d", nth);
+
+		/* Nothing between arming and disarming but the request */
+		ASSERT_EQ((ssize_t)strlen(n), write(wfd, n, strlen(n)));
+		err = oomnl_policy_set(&self->c, &set, &got, &self->r, NULL, 0);
+		len = pread(rfd, left, sizeof(left) - 1, 0);
+		ASSERT_EQ(1, write(wfd, "0", 1));
+		close(wfd);
+		close(rfd);
+		ASSERT_LT(0, len);
+		left[len] = '\0';
+		/* Still counting down: the request needed fewer allocations */
+		through = atoi(left) != 0;
+		faults += !through;
+
+		ASSERT_EQ(0, oomnl_policy_get(&self->c, &now, &self->r, self->why,
+					      sizeof(self->why)))
+			TH_LOG("policy-get after fail-nth %d: %s", nth, self->why);
+		ASSERT_EQ(0, oomnl_sysctl_policy(&sys));
+		ASSERT_TRUE(pol_is(&sys, now.delay_ms, now.frozen_bypass, now.order));
+		if (pol_is(&now, want->delay_ms, want->frozen_bypass, want->order)) {
+			if (!err) {
+				ASSERT_TRUE(pol_is(&got, want->delay_ms, want->frozen_bypass,
+						   want->order))
+					TH_LOG("fail-nth %d: the reply says %u/%u/%u", nth,
+					       got.delay_ms, got.frozen_bypass, got.order);
+				changed_ok++;
+			} else {
+				ASSERT_EQ(-ENOBUFS, err)
+					TH_LOG("fail-nth %d: changed, but the request failed: %s",
+					       nth, strerror(-err));
+				changed_enobufs++;
+			}
+		} else {
+			ASSERT_TRUE(pol_is(&now, before.delay_ms, before.frozen_bypass,
+					   before.order))
+				TH_LOG("fail-nth %d: half a change: %u/%u/%u -> %u/%u/%u", nth,
+				       before.delay_ms, before.frozen_bypass, before.order,
+				       now.delay_ms, now.frozen_bypass, now.order);
+			ASSERT_NE(0, err) TH_LOG("fail-nth %d: unchanged, yet no error", nth);
+			unchanged_err++;
+		}
+		ASSERT_FALSE(through && err) TH_LOG("no fault injected, yet: %s", strerror(-err));
+		if (err) {
+			/* An ENOBUFS or a lost ack can leave stale messages: start over */
+			oomnl_close(&self->c);
+			ASSERT_EQ(0, oomnl_open(&self->c));
+		}
+	}
+	TH_LOG("%s: %d injected failures: %d changed with the reply, %d changed with ENOBUFS, %d unchanged with an error",
+	       variant->dir, faults, changed_ok, changed_enobufs, unchanged_err);
+	EXPECT_TRUE(through) TH_LOG("still failing at fail-nth %d", NTH_MAX);
+	EXPECT_LT(0, faults);
+	EXPECT_LT(0, unchanged_err);
 }
 
 TEST_HARNESS_MAIN

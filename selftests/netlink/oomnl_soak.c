@@ -54,6 +54,7 @@
 #include "oomnl_test.h"
 #include "child_wait.h"
 #include "mm_pin.h"
+#include "oomctl_mon.h"
 #include "oom_trigger.h"
 
 #define WORKERS		4
@@ -66,6 +67,7 @@
 #define MAX_SEQ		(1 << 20)	/* per group: far more than a run makes */
 #define NGRPS		2
 #define MON_OUT		"/tmp/oomnl_soak.monitor.json"
+#define MAX_MON_RECS	(1 << 18)
 
 enum kind { K_EXITS, K_PINNED, K_FROZEN, K_MRELEASE, K_MRELEASE_EXITS, K_NR };
 static const char *const kind_name[K_NR] = {
@@ -477,103 +479,6 @@ static unsigned long book_open_victims(const struct book *b)
 	return open;
 }
 
-/* ---- oomctl monitor's output ----------------------------------------------- */
-
-static bool json_u64(const char *line, const char *key, uint64_t *v)
-{
-	char pat[32];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	*v = strtoull(p + strlen(pat), NULL, 10);
-	return true;
-}
-
-struct mon_check {
-	unsigned long records, lost_records, lost_total, gaps, bad;
-	char first_bad[200];
-};
-
-/*
- * Before every gap in the seq of a group, a "lost" record whose count is
- * the gap; no lost record that no gap follows (but the last).
- */
-static void check_monitor(const char *path, struct mon_check *m)
-{
-	uint64_t next[NGRPS] = { 0 }, pending = 0;
-	bool have[NGRPS] = { false }, lost = false;
-	char line[2048];
-	FILE *f = fopen(path, "r");
-
-	memset(m, 0, sizeof(*m));
-	if (!f) {
-		m->bad++;
-		snprintf(m->first_bad, sizeof(m->first_bad), "%s: %s", path, strerror(errno));
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t seq, count;
-		int g;
-
-		m->records++;
-		if (strstr(line, "\"type\":\"lost\"")) {
-			m->lost_records++;
-			if (json_u64(line, "count", &count)) {
-				pending += count;
-				m->lost_total += count;
-			}
-			lost = true;
-			continue;
-		}
-		if (!json_u64(line, "seq", &seq))
-			continue;
-		g = strstr(line, "\"type\":\"policy\"") ? 0 : 1;
-		if (have[g] && seq > next[g]) {
-			m->gaps++;
-			if (!lost || pending != seq - next[g]) {
-				if (!m->bad++)
-					snprintf(m->first_bad, sizeof(m->first_bad),
-						 "gap %llu..%llu, lost record %s count %llu",
-						 (unsigned long long)next[g],
-						 (unsigned long long)seq - 1,
-						 lost ? "with" : "without",
-						 (unsigned long long)pending);
-			}
-		} else if (lost && pending && have[g]) {
-			if (!m->bad++)
-				snprintf(m->first_bad, sizeof(m->first_bad),
-					 "lost record (count %llu) before seq %llu, no gap",
-					 (unsigned long long)pending,
-					 (unsigned long long)seq);
-		}
-		lost = false;
-		pending = 0;
-		have[g] = true;
-		if (seq >= next[g])
-			next[g] = seq + 1;
-	}
-	fclose(f);
-}
-
-static pid_t start_monitor(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int fd = open(MON_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(126);
-		setenv("OOMCTL_RCVBUF", "1", 1);
-		execlp("oomctl", "oomctl", "-j", "monitor", (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* ---- the test ------------------------------------------------------------- */
 
 FIXTURE(soak) {
@@ -699,13 +604,15 @@ TEST_F_TIMEOUT(soak, storm, 290)
 	int64_t end, t0 = now_ms();
 	unsigned long kills = 0, open;
 	unsigned int seed = time(NULL);
-	int err, i;
+	struct mon_rec *recs = calloc(MAX_MON_RECS, sizeof(*recs));
+	int err, i, nrec;
 
+	ASSERT_NE(NULL, recs);
 	TH_LOG("seed %u, %d s storm", seed, soak_seconds());
 	ASSERT_EQ(0, oomnl_stats_get(&self->c, &s0, &self->r, self->why, sizeof(self->why)))
 		TH_LOG("stats-get: %s", self->why);
 
-	self->mon = start_monitor();
+	self->mon = oomctl_mon_start(MON_OUT, "1");
 	ASSERT_LT(0, self->mon);
 	for (i = 0; i < WORKERS; i++) {
 		wa[i] = (struct worker_arg){ .id = i, .seed = seed + i };
@@ -784,10 +691,13 @@ TEST_F_TIMEOUT(soak, storm, 290)
 		       final.delay_ms, final.frozen_bypass, final.order);
 	ASSERT_EQ(0, oomnl_stats_get(&self->c, &s1, &self->r, self->why, sizeof(self->why)));
 
-	kill(self->mon, SIGTERM);
-	EXPECT_EQ(0, child_wait(self->mon, NULL, 0, STEP_MS));
+	err = oomctl_mon_stop(self->mon, STEP_MS);
 	self->mon = 0;
-	check_monitor(MON_OUT, &mc);
+	EXPECT_EQ(0, err) TH_LOG("oomctl monitor: exit status %d", err);
+	nrec = oomctl_mon_read(MON_OUT, recs, MAX_MON_RECS);
+	ASSERT_LE(0, nrec) TH_LOG(MON_OUT ": %s", strerror(-nrec));
+	oomctl_mon_check_lost(recs, nrec, &mc);
+	free(recs);
 
 	open = book_open_victims(&self->b);
 	TH_LOG("%lu kills in %.0f s (exits %lu, pinned %lu, frozen %lu, mrelease %lu, mrelease-exits %lu)",
