@@ -35,13 +35,16 @@ int parse_duration_ms(const char *s, uint64_t *ms)
 {
 	uint64_t whole = 0, frac = 0, fdiv = 1, mult = 1;
 	const char *p = s;
-	bool digits = false;
+	bool digits = false, huge = false;
 	size_t i;
 
+	/* Too many digits is ERANGE only once the rest is known to be valid */
 	for (; isdigit((unsigned char)*p); p++, digits = true) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		whole = whole * 10 + (*p - '0');
+		uint64_t d = (uint64_t)(*p - '0');
+
+		huge = huge || whole > (UINT64_MAX - d) / 10;
+		if (!huge)
+			whole = whole * 10 + d;
 	}
 	if (*p == '.') {
 		for (p++; isdigit((unsigned char)*p); p++, digits = true) {
@@ -67,7 +70,7 @@ int parse_duration_ms(const char *s, uint64_t *ms)
 	}
 	if ((frac * mult) % fdiv)
 		return -EINVAL;	/* not a whole number of milliseconds */
-	if (whole > UINT64_MAX / mult ||
+	if (huge || whole > UINT64_MAX / mult ||
 	    whole * mult > UINT64_MAX - frac * mult / fdiv)
 		return -ERANGE;
 	*ms = whole * mult + frac * mult / fdiv;

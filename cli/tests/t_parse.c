@@ -64,6 +64,12 @@ void test_parse(void)
 	duration("5S", -EINVAL, 0);
 	duration("99999999999999999999", -ERANGE, 0);
 	duration("18446744073709551615h", -ERANGE, 0);
+	duration("18446744073709551615", 0, UINT64_MAX);
+	duration("18446744073709551616", -ERANGE, 0);
+	/* Found by fuzz/duration: a bad value whose digits overflow is bad, not out of range */
+	duration("1000000000000000000000000000m00m", -EINVAL, 0);
+	duration("99999999999999999999 xyz", -EINVAL, 0);
+	duration("99999999999999999999.5.5s", -EINVAL, 0);
 
 	ok(parse_u64("18446744073709551615", &v) == 0 && v == UINT64_MAX, "u64 max parses");
 	ok(parse_u64("18446744073709551616", &v) == -ERANGE, "u64 max + 1 is ERANGE");
