@@ -442,7 +442,7 @@ uint32_t genl_group(const struct genl_family_info *fi, const char *name)
 	return 0;
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
+int genl_family_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
 {
 	return genl_parse_family(nlh, data, e);
 }
@@ -457,7 +457,7 @@ int genl_resolve(struct nl *nl, const char *name, struct genl_family_info *fi,
 	memset(fi, 0, sizeof(*fi));
 	req = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, name);
-	ret = nl_transact(nl, req, family_cb, fi, e);
+	ret = nl_transact(nl, req, genl_family_cb, fi, e);
 	if (ret == 0 && !fi->id)
 		return nl_err_bad(e, "no reply to the family lookup");
 	return ret;

@@ -77,6 +77,8 @@ uint32_t genl_group(const struct genl_family_info *fi, const char *name);
 /* Parse a CTRL_CMD_NEWFAMILY message: 0 or -EBADMSG */
 int genl_parse_family(const struct nlmsghdr *nlh, struct genl_family_info *fi,
 		      struct nl_err *e);
+/* The same as an nl_transact() callback: data is the genl_family_info */
+int genl_family_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e);
 
 /* A request with NLM_F_REQUEST | NLM_F_ACK in buf (MNL_SOCKET_BUFFER_SIZE) */
 struct nlmsghdr *genl_msg(void *buf, uint16_t family, uint8_t cmd,

@@ -51,6 +51,11 @@ int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
 	return 0;
 }
 
+int oom_policy_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
+{
+	return oom_parse_policy(nlh, data, e);
+}
+
 static const struct nl_rule stats_rules[OOM_A_STATS_MAX + 1] = {
 	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { .type = NL_TYPE_UINT },
 	[OOM_A_STATS_LATENCY_BUCKET] = { .type = MNL_TYPE_NESTED, .multi = true },
@@ -124,6 +129,11 @@ int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 		    parse_bucket(a, st, e))
 			return -EBADMSG;
 	return 0;
+}
+
+int oom_stats_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
+{
+	return oom_parse_stats(nlh, data, e);
 }
 
 static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {

@@ -43,6 +43,9 @@ int oom_parse_policy(const struct nlmsghdr *nlh, struct policy *p,
 		     struct nl_err *e);
 int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 		    struct nl_err *e);
+/* The two parsers as nl_transact() callbacks: data is what they fill */
+int oom_policy_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e);
+int oom_stats_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e);
 /* A notification: 0, 1 if it is no event we know, or -EBADMSG */
 int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		    struct nl_err *e);

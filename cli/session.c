@@ -61,16 +61,6 @@ void oom_disconnect(struct oom *o)
 		nl_close(&o->nl);
 }
 
-static int policy_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
-{
-	return oom_parse_policy(nlh, data, e);
-}
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
-{
-	return oom_parse_stats(nlh, data, e);
-}
-
 /* A do request must bring its reply; an ACK alone is a broken kernel */
 static int transact(struct oom *o, struct nlmsghdr *req, nl_reply_cb cb,
 		    void *data, unsigned int *have, struct nl_err *e)
@@ -88,7 +78,7 @@ int oom_policy_get(struct oom *o, struct policy *p, struct nl_err *e)
 
 	memset(p, 0, sizeof(*p));
 	return transact(o, oom_get_msg(buf, o->fi.id, OOM_CMD_POLICY_GET),
-			policy_cb, p, &p->have, e);
+			oom_policy_cb, p, &p->have, e);
 }
 
 int oom_policy_set(struct oom *o, const struct policy *want,
@@ -98,7 +88,7 @@ int oom_policy_set(struct oom *o, const struct policy *want,
 
 	memset(res, 0, sizeof(*res));
 	return transact(o, oom_policy_set_msg(buf, o->fi.id, want),
-			policy_cb, res, &res->have, e);
+			oom_policy_cb, res, &res->have, e);
 }
 
 int oom_stats_get(struct oom *o, struct oom_stats *st, struct nl_err *e)
@@ -108,7 +98,7 @@ int oom_stats_get(struct oom *o, struct oom_stats *st, struct nl_err *e)
 
 	memset(st, 0, sizeof(*st));
 	ret = nl_transact(&o->nl, oom_get_msg(buf, o->fi.id, OOM_CMD_STATS_GET),
-			  stats_cb, st, e);
+			  oom_stats_cb, st, e);
 	if (ret == 0 && !st->have && !st->nhist)
 		return nl_err_bad(e, "the kernel acknowledged without a reply");
 	return ret;
