@@ -17,7 +17,7 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench install clean
+.PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench fuzz install clean
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -32,6 +32,7 @@ help:
 	@echo 'make vm-debug   make vm on that kernel: any kernel report fails the test that caused it'
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
+	@echo 'make fuzz       libFuzzer on the oomctl CLI parsers, FUZZ_SECONDS (300) each (cli/fuzz/run.sh)'
 	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
 	@echo 'make clean      remove build outputs except the kernel tree and objects'
 
@@ -93,6 +94,10 @@ shell:
 
 bench:
 	@bench/run.sh
+
+# The CLI's libFuzzer targets, longer than make check's few seconds each
+fuzz:
+	@$(MAKEQ) -C cli fuzz
 
 install:
 	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)

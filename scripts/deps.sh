@@ -18,6 +18,10 @@ pkgs=(
 	pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev python3 python3-yaml python3-jsonschema python3-ply python3-git
 	# bench plots, completion + man page checks, leak checks on the host
 	gnuplot-nox bash-completion man-db valgrind
+	# the CLI's second build (ASan/UBSan) and its fuzzers: clang, and the
+	# compiler-rt of -fsanitize=address,undefined,fuzzer (libFuzzer's
+	# libclang_rt.fuzzer is in libclang-rt-14-dev, only a Recommends of clang)
+	clang libclang-rt-14-dev
 )
 
 # dpkg-query prints one status line per known package; unknown ones go to
