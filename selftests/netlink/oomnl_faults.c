@@ -931,8 +931,8 @@ FIXTURE_VARIANT(fail_nth) {
 	const char *const *set;	/* knob, value, ..., NULL */
 	/*
 	 * Some failure refuses the request.  Not for pages: a policy-set
-	 * allocates a page only when a slab needs a new one, and a refill
-	 * that fails falls back to another page size or node.
+	 * allocates a page only when a slab needs a new one, and SLUB falls
+	 * back to the slab's smallest order when its preferred one fails.
 	 */
 	bool refused;
 };
