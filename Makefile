@@ -24,7 +24,7 @@ help:
 	@echo 'make demo       deps, kernel, guest binaries, boot the VM: oomctl show/set, five real OOM kills streamed by oomctl monitor, stats'
 	@echo 'make tree       build/linux: pristine kernel + kernel/series (scripts/prepare-tree.sh)'
 	@echo 'make export     build/linux commits -> kernel/*.patch (scripts/export-series.sh)'
-	@echo 'make kernel     build the VM kernel (build/kobj), making the tree first if missing'
+	@echo 'make kernel     build the VM kernel (build/kobj), making or repairing the tree first'
 	@echo 'make guest      build the binaries the VM runs into build/guest/'
 	@echo 'make initramfs  pack build/initramfs.cpio.gz (busybox + build/guest)'
 	@echo 'make vm         guest + initramfs + boot the plain kernel in check mode (no kernel rebuild)'
@@ -53,8 +53,9 @@ tree:
 export:
 	scripts/export-series.sh
 
+# build-kernel.sh makes build/linux first if it is missing, and finishes a
+# set-up that was interrupted (scripts/prepare-tree.sh --ensure).
 kernel:
-	@[ -f build/linux/Makefile ] || scripts/prepare-tree.sh
 	scripts/build-kernel.sh
 
 # Guest binaries: each sub-project installs into build/guest/{tests,bin,bench}.
@@ -81,7 +82,6 @@ vm:
 # and boots it.
 DEBUG_KOBJ := $(CURDIR)/build/kobj-debug
 kernel-debug:
-	@[ -f build/linux/Makefile ] || scripts/prepare-tree.sh
 	KOBJ=$(DEBUG_KOBJ) EXTRA_FRAGMENT=kernel/debug.config scripts/build-kernel.sh
 
 vm-debug:

@@ -10,7 +10,8 @@ kobj=${KOBJ:-$top/build/kobj}
 frags=("$top/kernel/vm.config")
 [ -n "${EXTRA_FRAGMENT:-}" ] && frags+=("$(realpath "$EXTRA_FRAGMENT")")
 log() { printf 'build-kernel: %s\n' "$*" >&2; }
-[ -f "$tree/Makefile" ] || { log "no kernel tree at $tree (make tree)"; exit 1; }
+# The tree: made if missing, its set-up finished if it was interrupted.
+TREE=$tree "$top/scripts/prepare-tree.sh" --ensure
 mkdir -p "$kobj"
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"
@@ -19,21 +20,43 @@ export CCACHE_BASEDIR=$top
 start=$(date +%s)
 mk() { make -s -C "$tree" O="$kobj" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"; }
 
-# Regenerate .config only when the fragment changed: keeps rebuilds incremental.
+# Regenerate .config only when the fragment changed: keeps rebuilds
+# incremental.  The stamp goes before and comes back after a complete
+# config: an interrupted generation is redone by the next run.
 stamp=$kobj/.oomctl-fragment
-if ! cat "${frags[@]}" | cmp -s - "$stamp" || [ ! -f "$kobj/.config" ]; then
+configure() {
+	rm -f "$stamp"
 	mk tinyconfig >/dev/null
 	KCONFIG_CONFIG="$kobj/.config" "$tree/scripts/kconfig/merge_config.sh" \
 		-m -O "$kobj" "$kobj/.config" "${frags[@]}" >/dev/null
 	mk olddefconfig >/dev/null
-	cat "${frags[@]}" > "$stamp"
+	cat "${frags[@]}" >"$stamp.tmp"
+	mv "$stamp.tmp" "$stamp"
+}
+dropped() {	# the fragments' CONFIG_ lines that .config lacks
+	local line
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qx "$line" "$kobj/.config" || echo "$line"
+	done < <(cat "${frags[@]}")
+}
+fresh=0
+if ! cat "${frags[@]}" | cmp -s - "$stamp" || [ ! -f "$kobj/.config" ]; then
+	configure; fresh=1
 fi
-missing=0
-while IFS= read -r line; do
-	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-	grep -qx "$line" "$kobj/.config" || { log "wanted $line, Kconfig dropped it"; missing=1; }
-done < <(cat "${frags[@]}")
-[ "$missing" = 0 ] || { rm -f "$stamp"; exit 1; }
+missing=$(dropped)
+if [ -n "$missing" ] && [ $fresh = 0 ]; then
+	# A .config from before: the tree's Kconfig changed since (a series
+	# applied again), or an older build-kernel.sh was interrupted.
+	log "$kobj/.config lacks $(echo $missing): generating it again"
+	configure
+	missing=$(dropped)
+fi
+if [ -n "$missing" ]; then
+	while IFS= read -r line; do log "wanted $line, Kconfig dropped it"; done <<<"$missing"
+	rm -f "$stamp"
+	exit 1
+fi
 
 mk ${EXTRA_MAKE:-} bzImage
 log "built $kobj/arch/x86/boot/bzImage in $(( $(date +%s) - start ))s"

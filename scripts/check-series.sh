@@ -23,7 +23,9 @@ cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
 export CCACHE_BASEDIR=$top
 
 tap_header
-[ -d "$tree/.git" ] || "$top/scripts/prepare-tree.sh" >&2 || { tap_fail "build/linux exists"; tap_finish; }
+# build/linux made, or its interrupted set-up finished (its oomctl-base is used here)
+TREE=$tree "$top/scripts/prepare-tree.sh" --ensure >&2 ||
+	{ tap_fail "build/linux is a complete set-up (scripts/prepare-tree.sh --ensure)"; tap_finish; }
 
 git -C "$tree" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
 git -C "$tree" worktree prune
