@@ -58,7 +58,7 @@
 #include "oom_trigger.h"
 
 #define WORKERS		4
-#define VICTIM_SIZE	(4UL << 20)
+#define VICTIM_SIZE	(1UL << 20)	/* small: many kills, also under KASAN */
 #define STEP_MS		15000
 #define SOAK_S_DEFAULT	150
 /* A pinned victim waits for the delay, then the reaper's 10 tries at HZ/10. */

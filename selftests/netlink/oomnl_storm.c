@@ -15,20 +15,30 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "oomnl_test.h"
+#include "child_wait.h"
 
 #define WORKERS		2
 #define KILLS		400		/* per worker: enough to catch a rare race */
+#define MIN_KILLS	50		/* per worker, at least, or it tested little */
 #define STEP_MS		15000
+#define KILL_MS		100000		/* then the workers stop (sanitizer kernels are slow) */
 #define STORM_MS	150000
 
 struct worker_arg {
 	int cpu;
 };
+
+/* Shared with the workers: when to stop, how many each killed */
+static struct storm_shared {
+	volatile int stop;
+	int killed[WORKERS];
+} *sh;
 
 /* Pin, make a small cgroup, let KILLS victims run into its limit. */
 static int worker(void *p)
@@ -46,13 +56,15 @@ static int worker(void *p)
 		return 10;
 	if (oomnl_memcg_create(&cg, "oomnl-storm") || memcg_write(&cg, "memory.max", "8M"))
 		return 11;
-	for (i = 0; i < KILLS && !ret; i++) {
+	for (i = 0; i < KILLS && !ret && !sh->stop; i++) {
 		if (victim_start(&v, &cg, &vo, STEP_MS))
 			ret = 12;
 		else if (victim_wait(&v, STEP_MS))
 			ret = 13;
 		else if (!WIFSIGNALED(v.status) || WTERMSIG(v.status) != SIGKILL)
 			ret = 14;
+		else
+			sh->killed[a->cpu]++;
 		victim_destroy(&v);
 	}
 	memcg_destroy(&cg);
@@ -101,6 +113,9 @@ FIXTURE_SETUP(storm)
 	OOMNL_REQUIRE_FAMILY();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < WORKERS)
 		SKIP(return, "needs %d CPUs online", WORKERS);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
 	ASSERT_EQ(0, oomnl_restore_defaults());
 	err = oomnl_open(&self->c);
 	ASSERT_EQ(0, err) TH_LOG("open: %s", strerror(-err));
@@ -123,12 +138,12 @@ FIXTURE_TEARDOWN(storm)
 TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 {
 	static struct worker_arg args[WORKERS];
-	const int kills = WORKERS * KILLS;
-	int64_t deadline = now_ms() + STORM_MS;
+	int64_t stop_at = now_ms() + KILL_MS, deadline = now_ms() + STORM_MS;
+	int kills = -1, running = WORKERS, status[WORKERS] = { 0 };
 	struct tally t = { 0 };
 	struct oom_ntf n;
 	struct oom_pol p;
-	int err, i, status;
+	int err = 0, i;
 
 	err = oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(0, 1, OOM_REAP_ORDER_REVERSE),
 			       &p, &self->r, self->why, sizeof(self->why));
@@ -140,25 +155,41 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 		ASSERT_LT(0, self->w[i]) TH_LOG("worker: %s", strerror(-self->w[i]));
 	}
 
-	/* Everything up to the last victim's reap-done, the policy-ntf first. */
-	while (t.n[OOM_CMD_REAP_DONE_NTF] < kills) {
+	/*
+	 * Everything up to the last victim's reap-done, the policy-ntf first.
+	 * The workers stop at KILLS each or after KILL_MS; once both are
+	 * done, their count says how many reap-dones are still to come.
+	 */
+	while (kills < 0 || t.n[OOM_CMD_REAP_DONE_NTF] < kills) {
 		int64_t left = deadline - now_ms();
 
-		err = oomnl_ntf_next(&self->sub, &n, left > 0 ? left : 0,
+		if (now_ms() >= stop_at)
+			sh->stop = 1;
+		for (i = 0; i < WORKERS && running; i++) {
+			if (self->w[i] <= 0 || child_wait(self->w[i], &status[i], WNOHANG, 0))
+				continue;
+			if (!WIFEXITED(status[i]) && !WIFSIGNALED(status[i]))
+				continue;
+			self->w[i] = 0;
+			if (!--running)
+				kills = sh->killed[0] + sh->killed[1];
+		}
+		err = oomnl_ntf_next(&self->sub, &n, left > 200 ? 200 : (left > 0 ? left : 0),
 				     self->why, sizeof(self->why));
+		if (err == -ETIMEDOUT && left > 0)
+			continue;
 		if (err)
 			break;
 		tally_add(&t, &n);
 	}
-	TH_LOG("%d notifications: policy %d victim %d reap-queued %d reap-done %d",
-	       t.total, t.n[OOM_CMD_POLICY_NTF], t.n[OOM_CMD_VICTIM_NTF],
+	TH_LOG("%d kills; %d notifications: policy %d victim %d reap-queued %d reap-done %d",
+	       kills, t.total, t.n[OOM_CMD_POLICY_NTF], t.n[OOM_CMD_VICTIM_NTF],
 	       t.n[OOM_CMD_REAP_QUEUED_NTF], t.n[OOM_CMD_REAP_DONE_NTF]);
 	ASSERT_EQ(0, err) TH_LOG("receiving: %s", self->why);
-
 	for (i = 0; i < WORKERS; i++) {
-		status = finish_child(self->w[i], STEP_MS);
-		self->w[i] = 0;
-		EXPECT_EQ(0, status) TH_LOG("worker %d: status %d", i, status);
+		EXPECT_TRUE(WIFEXITED(status[i]) && !WEXITSTATUS(status[i]))
+			TH_LOG("worker %d: status %#x", i, status[i]);
+		EXPECT_LE(MIN_KILLS, sh->killed[i]) TH_LOG("worker %d", i);
 	}
 	EXPECT_EQ(0, t.misordered) TH_LOG("%d seqs out of order; first: %s",
 					  t.misordered, t.first);
