@@ -17,7 +17,8 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench fuzz install clean
+.PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
+	fuzz-netlink
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -33,6 +34,7 @@ help:
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
 	@echo 'make fuzz       libFuzzer on the oomctl CLI parsers, FUZZ_SECONDS (300) each (cli/fuzz/run.sh)'
+	@echo 'make fuzz-netlink  the oom family netlink fuzzer alone in the VM, FUZZ_NL_MSGS ($(FUZZ_NL_MSGS)) messages'
 	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
 	@echo 'make clean      remove build outputs except the kernel tree and objects'
 
@@ -98,6 +100,18 @@ bench:
 # The CLI's libFuzzer targets, longer than make check's few seconds each
 fuzz:
 	@$(MAKEQ) -C cli fuzz
+
+# The netlink fuzzer (selftests/netlink/oomnl_fuzz.c) alone, longer than in
+# make check (100000 messages): FUZZ_NL_MSGS messages, FUZZ_NL_SEED=N replays
+# a run.  The plain kernel unless KERNEL= names another bzImage.  The
+# guest's init gets OOMNL_FUZZ_* from the kernel command line.  The limits
+# allow 200 messages a second (the sanitizer kernel under TCG does 300-700).
+FUZZ_NL_MSGS ?= 2000000
+fuzz-netlink:
+	@s=$$(( $(FUZZ_NL_MSGS) / 200 + 120 )); \
+	KERNEL=$${KERNEL:-$(BZIMAGE)} FILTER=oomnl_fuzz TEST_TIMEOUT=$$((2 * s)) \
+	VM_TIMEOUT=$$((2 * s + 600)) VM_APPEND="$${VM_APPEND:+$$VM_APPEND }OOMNL_FUZZ_MSGS=$(FUZZ_NL_MSGS) OOMNL_FUZZ_TIMEOUT=$$s$(if $(FUZZ_NL_SEED), OOMNL_FUZZ_SEED=$(FUZZ_NL_SEED))" \
+	scripts/check.sh guest initramfs vm
 
 install:
 	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
