@@ -48,7 +48,7 @@ missing=$(dropped)
 if [ -n "$missing" ] && [ $fresh = 0 ]; then
 	# A .config from before: the tree's Kconfig changed since (a series
 	# applied again), or an older build-kernel.sh was interrupted.
-	log "$kobj/.config lacks $(echo $missing): generating it again"
+	log "$kobj/.config lacks ${missing//$'\n'/ }: generating it again"
 	configure
 	missing=$(dropped)
 fi

@@ -171,18 +171,18 @@ kobj=$R/build/kobj
 # The watched conditions: they look at the state any version of the scripts
 # leaves behind, wherever it puts its temporary tree.  What an earlier run
 # may have left must be newer than this run's start ($W/launched).
-new() { [ -e "$1" ] && [ "$1" -nt "$W/launched" ]; }
+newer() { [ -e "$1" ] && [ "$1" -nt "$W/launched" ]; }
 at_download() { [ -e "$W/fake/stalled" ]; }
 at_extract() {	# tar keeps the archive's dates: no earlier run extracted
 	compgen -G "$R/build/*/mm/oom_kill.c" >/dev/null || compgen -G "$R/build/*/*/mm/oom_kill.c" >/dev/null
 }
 at_git_add() { compgen -G "$R/build/*/.git/index.lock" >/dev/null || compgen -G "$R/build/*/*/.git/index.lock" >/dev/null; }
 at_am_7() {	# git am of the 7th patch running
-	new "$tree/.git/rebase-apply" &&
+	newer "$tree/.git/rebase-apply" &&
 	[ "$(git -C "$tree" rev-list --count oomctl-base..HEAD 2>/dev/null || echo 0)" -ge 6 ]
 }
-at_config() { new "$kobj/.config"; }
-at_compile() { new "$kobj/init/main.o"; }
+at_config() { newer "$kobj/.config"; }
+at_compile() { newer "$kobj/init/main.o"; }
 at_5_objects() { [ "$(find "$kobj" -name '*.o' -newer "$W/launched" 2>/dev/null | head -n 5 | wc -l)" = 5 ]; }
 
 tree_is_series() { (cd "$R" && scripts/export-series.sh --check) >/dev/null 2>&1; }
