@@ -160,6 +160,14 @@ struct fz_gen_opts {
  */
 void fz_gen_dgram(struct fz_rng *r, const struct fz_world *w,
 		  const struct fz_gen_opts *o, struct fz_dgram *d, uint32_t *seq);
+/*
+ * The sweep: fz_sweep_count() messages, each command with each combination
+ * of flags and some versions.  Puts up to @nmsgs of them, from *@next on,
+ * into @d.
+ */
+int fz_sweep_count(void);
+void fz_gen_sweep(const struct fz_world *w, struct fz_dgram *d, uint32_t *seq,
+		  int *next, int nmsgs);
 /* A well-formed policy-get with NLM_F_ACK: the sentinel of a batch. */
 void fz_gen_sentinel(const struct fz_world *w, struct fz_dgram *d, uint32_t seq);
 void fz_dgram_free(struct fz_dgram *d);

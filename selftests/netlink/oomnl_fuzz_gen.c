@@ -580,9 +580,9 @@ void fz_gen_dgram(struct fz_rng *r, const struct fz_world *w,
 	d->nmsgs = 0;
 	d->nknown = 0;
 	d->dump = false;
-	if (shape < 5) {
+	if (shape < 3) {
 		;	/* nothing at all: ENODATA */
-	} else if (shape < 25) {
+	} else if (shape < 9) {
 		static const int64_t around[] = { -4096, -1, 0, 1, 64 };
 		int64_t size = fz_below(r, 2) ?
 			       (int64_t)o->max_len + around[fz_below(r, 5)] :
@@ -592,8 +592,8 @@ void fz_gen_dgram(struct fz_rng *r, const struct fz_world *w,
 	} else {
 		unsigned int k = fz_below(r, 100);
 
-		n = k < 40 ? 1 : k < 75 ? fz_range(r, 2, 4) :
-					  fz_range(r, 5, FZ_MAX_MSGS);
+		n = k < 25 ? 1 : k < 70 ? fz_range(r, 2, 8) :
+					  fz_range(r, 9, FZ_MAX_MSGS);
 		for (i = 0; i < n && !d->dump && d->len < 16384; i++)
 			gen_msg(r, w, o, d, (*seq)++);
 	}
@@ -614,6 +614,62 @@ void fz_gen_dgram(struct fz_rng *r, const struct fz_world *w,
 	n = fz_below(r, 1000);
 	d->name = n < 600 ? FZ_NAME_NONE : n < 980 ? FZ_NAME_KERNEL :
 		  n < 990 ? FZ_NAME_SHORT : FZ_NAME_FAMILY;
+}
+
+/*
+ * The sweep: every command the family has and some it has not, with every
+ * combination of the request flags that matter (REQUEST, ACK, ECHO and the
+ * two halves of DUMP) and each other flag alone, in four versions.
+ */
+static const uint8_t sweep_cmds[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 255 };
+static const uint8_t sweep_versions[] = { 0, OOM_FAMILY_VERSION, 2, 255 };
+static const uint16_t sweep_base[] = {
+	NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO, NLM_F_ROOT, NLM_F_MATCH,
+};
+static const uint16_t sweep_alone[] = {
+	NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_DUMP_FILTERED, NLM_F_ATOMIC,
+	NLM_F_APPEND, 0x1000, 0x2000, 0x4000, 0x8000,
+};
+#define SWEEP_FLAGS	((1 << 5) + (int)(sizeof(sweep_alone) / sizeof(sweep_alone[0])))
+
+int fz_sweep_count(void)
+{
+	return sizeof(sweep_cmds) * sizeof(sweep_versions) * SWEEP_FLAGS;
+}
+
+static uint16_t sweep_flags(int i)
+{
+	uint16_t f = 0;
+	int b;
+
+	if (i >= 1 << 5)
+		return NLM_F_REQUEST | sweep_alone[i - (1 << 5)];
+	for (b = 0; b < 5; b++)
+		if (i & (1 << b))
+			f |= sweep_base[b];
+	return f;
+}
+
+void fz_gen_sweep(const struct fz_world *w, struct fz_dgram *d, uint32_t *seq,
+		  int *next, int nmsgs)
+{
+	d->len = 0;
+	d->nmsgs = 0;
+	d->nknown = 0;
+	d->dump = false;
+	for (; nmsgs-- && *next < fz_sweep_count(); (*next)++) {
+		int i = *next, f = i % SWEEP_FLAGS;
+		int v = i / SWEEP_FLAGS % sizeof(sweep_versions);
+		int c = i / SWEEP_FLAGS / sizeof(sweep_versions);
+		size_t off = msg_begin(d, w->family, sweep_flags(f), (*seq)++);
+
+		genl_put(d, sweep_cmds[c], sweep_versions[v], 0);
+		if (sweep_cmds[c] == OOM_CMD_POLICY_SET)
+			attr_u32(d, OOM_A_POLICY_REAP_DELAY_MS, 100 + i % OOM_REAP_DELAY_MAX_MS);
+		msg_end(d, off);
+	}
+	d->niov = 1;
+	d->name = FZ_NAME_NONE;
 }
 
 void fz_gen_sentinel(const struct fz_world *w, struct fz_dgram *d, uint32_t seq)
