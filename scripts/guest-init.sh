@@ -4,7 +4,7 @@
 # Kernel command line (set by scripts/run-vm.sh):
 #   oomctl.run=check|demo|shell|bench   what to do (default: shell)
 #   oomctl.filter=GLOB[,GLOB...]        check: run only /tests/* matching a glob
-#   oomctl.timeout=SECONDS              check: per-test-binary timeout (300)
+#   oomctl.timeout=SECONDS              check: per-test-binary timeout (600)
 #   oomctl.cpus=N                       check: CPUs the guest must see (2)
 #   oomctl.tap=ttyS1                    check: also write results to this port
 #
@@ -32,7 +32,7 @@ done
 chown oomtest:oomtest /home/oomtest	# the cpio archive makes everything root's
 hostname oomctl-vm
 
-run=shell filter='' tmo=300 cpus=2 tap=''
+run=shell filter='' tmo=600 cpus=2 tap=''
 set -f	# a filter glob on the cmdline must not expand against /
 for arg in $(cat /proc/cmdline); do
 	case $arg in

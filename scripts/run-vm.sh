@@ -6,9 +6,9 @@
 #          scripts/tap-merge.awk) on stdout; exits 1 if anything failed
 #   demo, bench  show the console live; exit 1 if the guest script failed
 #   shell  interactive busybox shell on the console (Ctrl-A X quits qemu)
-# Env: VM_TIMEOUT (s, 900)  VM_MEM (MiB, 1024)  VM_SMP (2)  VM_ACCEL (tcg)
+# Env: VM_TIMEOUT (s, 3000: the sanitizer kernel)  VM_MEM (MiB, 1024)  VM_SMP (2)  VM_ACCEL (tcg)
 #      FILTER=GLOB[,GLOB]   check: only these /tests binaries
-#      TEST_TIMEOUT (s)     check: per-binary timeout inside the guest (300)
+#      TEST_TIMEOUT (s)     check: per-binary timeout inside the guest (600)
 #      VM_APPEND            extra kernel command line
 #      KERNEL, INITRD       images to boot;  VERBOSE=1  console on stderr
 # The whole console goes to build/vm-MODE.log.  A timeout, panic, Oops, BUG or
@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lock.sh"	# one VM per checkout: shared initramfs and logs
 kernel=${KERNEL:-$top/build/kobj/arch/x86/boot/bzImage}
 initrd=${INITRD:-$top/build/initramfs.cpio.gz}
-limit=${VM_TIMEOUT:-900}
+limit=${VM_TIMEOUT:-3000}
 smp=${VM_SMP:-2}
 log=$top/build/vm-$mode.log
 tapf=$top/build/vm-$mode.tap
