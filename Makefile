@@ -18,7 +18,7 @@ MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
 .PHONY: help check demo demo-boot tree export kernel kernel-debug guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
-	fuzz-netlink
+	fuzz-netlink soak
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -35,6 +35,7 @@ help:
 	@echo 'make bench      run bench/run.sh'
 	@echo 'make fuzz       libFuzzer on the oomctl CLI parsers, FUZZ_SECONDS (300) each (cli/fuzz/run.sh)'
 	@echo 'make fuzz-netlink  the oom family netlink fuzzer alone in the VM, FUZZ_NL_MSGS ($(FUZZ_NL_MSGS)) messages'
+	@echo 'make soak       the OOM storm soak alone on the sanitizer kernel, SOAK_S ($(SOAK_S)) seconds of storm'
 	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
 	@echo 'make clean      remove build outputs except the kernel tree and objects'
 
@@ -120,3 +121,13 @@ clean:
 	rm -rf build/guest build/initramfs.root build/initramfs.cpio.gz build/logs \
 		build/vm-*.log build/vm-*.tap
 	@for d in cli selftests; do $(MAKEQ) -C $$d clean || exit 1; done
+
+# The OOM storm soak (selftests/netlink/oomnl_soak.c) alone and longer than
+# make check's 150 s, on the sanitizer kernel unless KERNEL= names another
+# bzImage.  The guest's init gets OOMCTL_SOAK_S from the kernel command line.
+SOAK_S ?= 1800
+soak:
+	@KERNEL=$${KERNEL:-$(DEBUG_KOBJ)/arch/x86/boot/bzImage} FILTER=oomnl_soak \
+	TEST_TIMEOUT=$$(( $(SOAK_S) + 600 )) VM_TIMEOUT=$$(( $(SOAK_S) + 1200 )) \
+	VM_APPEND="$${VM_APPEND:+$$VM_APPEND }OOMCTL_SOAK_S=$(SOAK_S)" \
+	scripts/check.sh guest initramfs vm
