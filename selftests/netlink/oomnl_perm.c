@@ -576,6 +576,34 @@ static int raw_cmd(struct oomnl *c, int family, uint8_t cmd, bool with_attr)
 	return err;
 }
 
+/*
+ * A CTRL_CMD_GETPOLICY dump for the family, by name or by the id from the
+ * initial namespace: the kernel's errno, or EEXIST if it answered with
+ * the policy.
+ */
+static int ctrl_policy_dump(struct oomnl *c, int family, bool by_name)
+{
+	struct oomnl_reply *r = calloc(1, sizeof(*r));
+	struct nl_msg *m = nlmsg_alloc();
+	int err = ENOMEM;
+
+	if (r && m && genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
+				  NLM_F_DUMP, CTRL_CMD_GETPOLICY, 1)) {
+		if (by_name)
+			nla_put_string(m, CTRL_ATTR_FAMILY_NAME, OOM_FAMILY_NAME);
+		else
+			nla_put_u16(m, CTRL_ATTR_FAMILY_ID, family);
+		err = abs(oomnl_xfer(c, m, r));
+		if (r->nreplies)
+			err = EEXIST;
+		else if (!err)
+			err = r->error;
+	}
+	nlmsg_free(m);
+	free(r);
+	return err;
+}
+
 static int child_netns(void *p)
 {
 	struct netns_arg *a = p;
@@ -617,6 +645,15 @@ static int child_netns(void *p)
 	if (err != ENOENT)
 		CFAIL(8, "stats-get to family id %d: %s, expected ENOENT", a->family,
 		      err ? strerror(abs(err)) : "answered");
+	/* Nor does a policy dump find it (it did before the series' patch 8) */
+	err = ctrl_policy_dump(&c, a->family, true);
+	if (err != ENOENT)
+		CFAIL(9, "CTRL_CMD_GETPOLICY dump of \"oom\": %s, expected ENOENT",
+		      err == EEXIST ? "the policy came" : strerror(err));
+	err = ctrl_policy_dump(&c, a->family, false);
+	if (err != ENOENT)
+		CFAIL(10, "CTRL_CMD_GETPOLICY dump of family id %d: %s, expected ENOENT",
+		      a->family, err == EEXIST ? "the policy came" : strerror(err));
 
 	oomnl_close(&c);
 	return 0;
