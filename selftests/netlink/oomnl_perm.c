@@ -645,7 +645,7 @@ static int child_netns(void *p)
 	if (err != ENOENT)
 		CFAIL(8, "stats-get to family id %d: %s, expected ENOENT", a->family,
 		      err ? strerror(abs(err)) : "answered");
-	/* Nor does a policy dump find it (it did before the series' patch 8) */
+	/* Nor does a policy dump find it (it did before the series' genetlink policy-dump patch) */
 	err = ctrl_policy_dump(&c, a->family, true);
 	if (err != ENOENT)
 		CFAIL(9, "CTRL_CMD_GETPOLICY dump of \"oom\": %s, expected ENOENT",
