@@ -41,7 +41,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -138,7 +137,7 @@ static void mrelease_race(pid_t pid, int64_t deadline)
 		}
 		if (errno != EINVAL && errno != EAGAIN && errno != EINTR)
 			break;
-		sched_yield();
+		usleep(200);	/* race the reaper, but leave the CPUs to the kill */
 	}
 	close(fd);
 }
@@ -270,7 +269,7 @@ static int nl_flipper(void *p)
 			__atomic_add_fetch(&sh->sets_ok, 1, __ATOMIC_RELAXED);
 		else
 			return 11;	/* a valid set refused */
-		usleep(20000);	/* pace, not synchronisation */
+		usleep(50000);	/* pace, not synchronisation */
 	}
 	oomnl_close(&c);
 	free(r);
@@ -301,7 +300,7 @@ static int sysctl_flipper(void *p)
 			__atomic_add_fetch(&sh->sysctl_ok, 1, __ATOMIC_RELAXED);
 		else
 			return 11;
-		usleep(30000);
+		usleep(50000);
 	}
 	return 0;
 }
