@@ -112,18 +112,13 @@ struct worker_arg {
 	unsigned int seed;
 };
 
-static int pidfd_open_(pid_t pid)
-{
-	return syscall(SYS_pidfd_open, pid, 0);
-}
-
 /*
  * process_mrelease() from the kill on: EINVAL until the victim is dying,
  * then 0 (it reaped, or the work was done) or ESRCH (the mm is gone).
  */
 static void mrelease_race(pid_t pid, int64_t deadline)
 {
-	int fd = pidfd_open_(pid);
+	int fd = syscall(SYS_pidfd_open, pid, 0);
 
 	if (fd < 0)
 		return;
@@ -232,6 +227,21 @@ static int worker(void *p)
 static const uint32_t delays[] = { 0, 1, 10, 50, 100, 200 };
 #define NDELAYS (sizeof(delays) / sizeof(delays[0]))
 
+/*
+ * Count one policy write of a flipper: an invalid one must be refused (one
+ * that got through is counted apart); a valid one that failed is -1.
+ */
+static int count_write(bool invalid, int err, unsigned long *ok, unsigned long *refused)
+{
+	if (invalid)
+		__atomic_add_fetch(err ? refused : &sh->bad_refusal, 1, __ATOMIC_RELAXED);
+	else if (!err)
+		__atomic_add_fetch(ok, 1, __ATOMIC_RELAXED);
+	else
+		return -1;
+	return 0;
+}
+
 /* Through netlink: random subsets; one in eight out of range, refused */
 static int nl_flipper(void *p)
 {
@@ -261,13 +271,7 @@ static int nl_flipper(void *p)
 			s.has_order = true;
 		}
 		err = oomnl_policy_set(&c, &s, &got, r, NULL, 0);
-		if (invalid && !err)
-			__atomic_add_fetch(&sh->bad_refusal, 1, __ATOMIC_RELAXED);
-		else if (invalid)
-			__atomic_add_fetch(&sh->sets_refused, 1, __ATOMIC_RELAXED);
-		else if (!err)
-			__atomic_add_fetch(&sh->sets_ok, 1, __ATOMIC_RELAXED);
-		else
+		if (count_write(invalid, err, &sh->sets_ok, &sh->sets_refused))
 			return 11;	/* a valid set refused */
 		usleep(50000);	/* pace, not synchronisation */
 	}
@@ -292,13 +296,7 @@ static int sysctl_flipper(void *p)
 		if (invalid)
 			val = what == 0 ? OOM_REAP_DELAY_MAX_MS + 1 : 2 + rand_r(&seed) % 7;
 		err = sysctl_write_uint(path, val);
-		if (invalid && !err)
-			__atomic_add_fetch(&sh->bad_refusal, 1, __ATOMIC_RELAXED);
-		else if (invalid)
-			__atomic_add_fetch(&sh->sysctl_refused, 1, __ATOMIC_RELAXED);
-		else if (!err)
-			__atomic_add_fetch(&sh->sysctl_ok, 1, __ATOMIC_RELAXED);
-		else
+		if (count_write(invalid, err, &sh->sysctl_ok, &sh->sysctl_refused))
 			return 11;
 		usleep(50000);
 	}
