@@ -557,6 +557,10 @@ def summarize(recs, footprint):
     hwm = [s["hwm_kb"] for s in st["session"] if s["cfg"] == "oomctl" and s.get("hwm_kb")]
     if hwm:
         target("oomctl monitor peak RSS (VmHWM) over the storm", max(hwm) / 1024, "<=", 2, "MiB")
+
+    # against stock 7.3 (report_cmp.py; imported here: it imports this module)
+    import report_cmp
+    S["cmp"] = report_cmp.summarize(recs, target)
     return S
 
 # ---------------------------------------------------------------- profile
@@ -956,6 +960,8 @@ def md(S, host, made, recs):
       "is missed, with the evidence, is in the section concerned and in README.md "
       "(\"Benchmarks\").")
     P("")
+    import report_cmp
+    report_cmp.md(S.get("cmp") or {}, P)
 
     # 1
     P("## 1. Traversal order: reaper vs exit_mmap()")
@@ -1379,7 +1385,11 @@ def main():
     else:
         S["profile"] = profile_summary(recs, a.sysmap)
     S["sections"] = by(recs, sec="section")
-    S["end"] = next((r for r in recs if r["sec"] == "end"), {})
+    # one "end" record per boot (bench/run.sh boots several kernels)
+    ends = by(recs, sec="end")
+    S["end"] = {"kernel_warnings": sum(e.get("kernel_warnings", 0) for e in ends),
+                "taint": max((e.get("taint", 0) for e in ends), default="?"),
+                "boots": len(ends)} if ends else {}
     S["errors"] = by(recs, sec="error")
 
     os.makedirs(a.out, exist_ok=True)

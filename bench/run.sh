@@ -6,7 +6,12 @@
 #
 # Env:
 #   BENCH_REPS=N            repetitions per configuration (default 15)
-#   BENCH_SECTIONS=a,b      only these sections (order lmkd sparse frozen delay ctl storm profile)
+#   BENCH_SECTIONS=a,b      only these sections (order lmkd sparse frozen delay ctl storm profile
+#                           starved stock robust)
+#   BENCH_BOOTS=N           boots in all (default 4): the first runs every section on
+#                           the patched kernel, then stock 7.3 (make kernel-stock) and
+#                           the patched kernel alternate, running the sections that
+#                           compare the two (starved stock robust); 1 = no stock boots
 #   BENCH_MODE=smoke        one repetition, tiny sizes (a quick try of the pipeline)
 #   BENCH_OUT=DIR           where results go (default bench/; smoke: build/bench-smoke)
 #   BENCH_FOOTPRINT_BUILD=1 also build the pristine and netlink-less objects
@@ -52,23 +57,48 @@ if [ ! -f build/kobj/arch/x86/boot/bzImage ]; then
 	log "no kernel yet: make kernel"
 	make -s kernel
 fi
+# The sections that run on both kernels, among those asked for
+cmp=starved,stock,robust
+want=${BENCH_SECTIONS:-all}
+cmp_run=$(echo "$cmp" | tr , '\n' | while read -r s; do
+	[ "$want" = all ] || echo ",$want," | grep -q ",$s," && echo "$s"; done | paste -sd, -)
+boots=${BENCH_BOOTS:-4}
+[ -n "$cmp_run" ] || boots=1
+stock=build/kobj-stock/arch/x86/boot/bzImage
+if [ "$boots" -gt 1 ] && [ ! -f "$stock" ]; then
+	log "no stock 7.3 kernel yet: make kernel-stock"
+	make -s kernel-stock
+fi
 log "guest binaries (selftests, cli, bench) and initramfs"
 make -s guest-build > build/logs/bench-guest.log 2>&1 || { tail -n 20 build/logs/bench-guest.log; exit 1; }
 make -s -C bench guest GUEST="$top/build/guest" >> build/logs/bench-guest.log 2>&1 ||
 	{ tail -n 20 build/logs/bench-guest.log; exit 1; }
 scripts/mkinitramfs.sh 2>> build/logs/bench-guest.log
 
-append="oombench.mode=$mode"
-[ -n "${BENCH_REPS:-}" ] && append+=" oombench.reps=$BENCH_REPS"
-[ -n "${BENCH_SECTIONS:-}" ] && append+=" oombench.sections=$BENCH_SECTIONS"
-log "booting the VM in bench mode ($append); console: build/vm-bench.log"
-vm_start=$(date +%s)
-VM_TIMEOUT=${VM_TIMEOUT:-2400} VM_APPEND="$append ${VM_APPEND:-}" \
-	scripts/run-vm.sh bench > "$work/console.txt" 2>&1 && vm_rc=0 || vm_rc=$?
+# Boot 1: the patched kernel, every section asked for.  Then stock and
+# patched alternate with the comparison sections only: each kernel's
+# figures come from several boots, and a slow phase of the host hits both.
+: > "$work/records.txt"
+: > "$work/console.txt"
+vm_rc=0 vm_start=$(date +%s)
+for boot in $(seq 1 "$boots"); do
+	append="oombench.mode=$mode oombench.boot=$boot"
+	[ -n "${BENCH_REPS:-}" ] && append+=" oombench.reps=$BENCH_REPS"
+	kernel=build/kobj/arch/x86/boot/bzImage kind=patched
+	if [ "$boot" = 1 ]; then
+		[ -n "${BENCH_SECTIONS:-}" ] && append+=" oombench.sections=$BENCH_SECTIONS"
+	else
+		append+=" oombench.sections=$cmp_run"
+		[ $((boot % 2)) = 0 ] && kernel=$stock kind=stock
+	fi
+	log "boot $boot/$boots: $kind kernel ($append); console: build/vm-bench.log"
+	VM_TIMEOUT=${VM_TIMEOUT:-2400} KERNEL=$kernel VM_APPEND="$append ${VM_APPEND:-}" \
+		scripts/run-vm.sh bench >> "$work/console.txt" 2>&1 || vm_rc=$?
+	grep -E '^(bench|oombench):' "$work/console.txt" | tail -n 3 >&2 || true
+	tr -d '\r' < build/vm-bench.tap | grep '^@B ' >> "$work/records.txt" || true
+done
 vm_secs=$(( $(date +%s) - vm_start ))
-grep -E '^(bench|oombench):' "$work/console.txt" | tail -n 5 >&2 || true
-tr -d '\r' < build/vm-bench.tap | grep '^@B ' > "$work/records.txt" || true
-log "VM finished in ${vm_secs}s (rc=$vm_rc), $(wc -l < "$work/records.txt") records"
+log "VM boots finished in ${vm_secs}s (rc=$vm_rc), $(wc -l < "$work/records.txt") records"
 kill $sampler 2>/dev/null || true
 
 bench/footprint.sh > "$work/footprint.json" 2> build/logs/bench-footprint.log ||

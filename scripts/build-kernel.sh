@@ -2,16 +2,18 @@
 # Build the VM kernel from build/linux: tinyconfig + kernel/vm.config, checked
 # after merge_config.sh, out of tree in build/kobj, through ccache.
 # Env: EXTRA_MAKE="W=1 C=1"  extra make flags;  KOBJ  output dir;
-#      EXTRA_FRAGMENT  a second fragment merged after it (kernel/debug.config).
+#      EXTRA_FRAGMENT  a second fragment merged after it (kernel/debug.config);
+#      TREE + BASE_FRAGMENT + PRISTINE=1  another tree that is not made or
+#      repaired here, with its own fragment (scripts/build-stock-kernel.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=${TREE:-$top/build/linux}
 kobj=${KOBJ:-$top/build/kobj}
-frags=("$top/kernel/vm.config")
+frags=("${BASE_FRAGMENT:-$top/kernel/vm.config}")
 [ -n "${EXTRA_FRAGMENT:-}" ] && frags+=("$(realpath "$EXTRA_FRAGMENT")")
 log() { printf 'build-kernel: %s\n' "$*" >&2; }
 # The tree: made if missing, its set-up finished if it was interrupted.
-TREE=$tree "$top/scripts/prepare-tree.sh" --ensure
+[ "${PRISTINE:-0}" = 1 ] || TREE=$tree "$top/scripts/prepare-tree.sh" --ensure
 mkdir -p "$kobj"
 cc="gcc"
 command -v ccache >/dev/null && cc="ccache gcc"

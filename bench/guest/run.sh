@@ -12,18 +12,19 @@
 # sections that failed.
 set -u
 B=/bench/oombench
-mode=${BENCH_MODE:-} reps=${BENCH_REPS:-} sections=''
+mode=${BENCH_MODE:-} reps=${BENCH_REPS:-} sections='' boot=1
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	oombench.mode=*) [ -n "$mode" ] || mode=${arg#*=} ;;
 	oombench.reps=*) [ -n "$reps" ] || reps=${arg#*=} ;;
 	oombench.sections=*) sections=$(echo "${arg#*=}" | tr , ' ') ;;
+	oombench.boot=*) boot=${arg#*=} ;;
 	esac
 done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
 reps=${reps:-}
-sections=${sections:-order lmkd sparse frozen delay ctl storm profile}
+sections=${sections:-order lmkd sparse frozen delay ctl storm profile starved stock}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
@@ -44,6 +45,8 @@ if [ "$mode" = smoke ]; then
 	a_ctl="-k 10"
 	a_storm="-k 5 -C 1 -S 10"
 	a_profile="-s 16 -v 8 -c many"
+	a_starved="-s 8 -c idle,cpumax"
+	a_stock="-s 16 -v 8 -k 5"
 else
 	n_default=15
 	n_order=25 n_lmkd=25 n_sparse=15 n_profile=5
@@ -55,6 +58,11 @@ else
 	a_ctl="-k 200"
 	a_storm="-k 100 -C 8 -S 1000 -c auto,nlmon"
 	a_profile="-s 256 -v 128 -c many,one"
+	# Run on both kernels, on every boot bench/run.sh makes (the
+	# repetitions are per boot)
+	n_starved=4 n_stock=6
+	a_starved="-s 64"
+	a_stock="-s 256 -v 128 -k 50"
 fi
 
 rec() { printf '@B %s\n' "$1" >&4; }
@@ -66,10 +74,18 @@ printk=$(cat /proc/sys/kernel/printk)
 echo "1 4 1 7" > /proc/sys/kernel/printk
 dmesg -c > /dev/null
 
+# Stock 7.3 (bench/run.sh boots it for the comparison sections) has no
+# oomctl sysctls and no oom family
+if [ -e /proc/sys/vm/oom_reap_delay_ms ]; then
+	kind=patched
+	policy="$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)"
+else
+	kind=stock policy=none
+fi
 oomctl=/usr/bin/oomctl
 ov=none
 [ -x $oomctl ] && ov=$($oomctl --version 2>/dev/null | head -n 1)
-rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":\"${reps:-default}\",\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"clocksource\":\"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)\",\"policy\":\"$(cat /proc/sys/vm/oom_reap_delay_ms)/$(cat /proc/sys/vm/oom_reap_frozen_bypass)/$(cat /proc/sys/vm/oom_reap_order)\",\"uptime\":$(up)}"
+rec "{\"sec\":\"meta\",\"mode\":\"$mode\",\"reps\":\"${reps:-default}\",\"kernel\":\"$(uname -r)\",\"version\":\"$(uname -v)\",\"machine\":\"$(uname -m)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"oomctl\":\"$ov\",\"boot\":$boot,\"kernel_kind\":\"$kind\",\"clocksource\":\"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)\",\"policy\":\"$policy\",\"uptime\":$(up)}"
 
 failed=0
 for s in $sections; do

@@ -8,9 +8,9 @@
 . "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
 out=/tmp/bench-smoke.jsonl
 log=/tmp/bench-smoke.log
-sections="order lmkd sparse frozen delay ctl storm profile"
+sections="order lmkd sparse frozen delay ctl storm profile starved stock"
 tap_header
-tap_plan 8
+tap_plan $(echo $sections | wc -w)
 for s in $sections; do
 	: > $out
 	BENCH_MODE=smoke BENCH_OUT=$out /bench/run "$s" > $log 2>&1

@@ -114,6 +114,9 @@ void thp_restore(void);
 struct victim;
 int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
 		 int vmas, int cpu, bool thp);
+/* The same with @threads more threads, all blocked (selftests/lib/victim.h) */
+int bench_victim_threads(struct victim *v, const struct memcg *cg,
+			 size_t size, int vmas, int cpu, bool thp, int threads);
 
 /* ---- one kill seen through tracepoints (kobs.c) ---- */
 enum { KO_MM_MAX = 32 };
@@ -125,6 +128,7 @@ struct kobs {
 	int64_t queued;		/* oom:reap_queued */
 	int64_t wake;		/* oom:wake_reaper */
 	int64_t reap_start;	/* oom:start_task_reaping */
+	int64_t reap_finish;	/* oom:finish_task_reaping (also on stock 7.3) */
 	int64_t skip;		/* oom:skip_task_reaping */
 	int64_t reap_end;	/* oom:reap_result (first for this pid) */
 	int64_t exit_start;	/* sched:sched_process_exit of the victim */
@@ -161,6 +165,10 @@ int kobs_collect(struct ktrace *kt, struct kobs *k,
 		 bool (*want)(const struct kobs *k), int timeout_ms);
 bool kobs_exit_done(const struct kobs *k);	/* exit_mmap ended (or SIGCHLD) */
 bool kobs_reaped(const struct kobs *k);		/* reap_result seen */
+/* Memory back on either kernel: the reaper's pass ended, or exit_mmap() */
+bool kobs_freed(const struct kobs *k);
+/* When: the earlier of finish_task_reaping and the exit's end, or -1 */
+int64_t kobs_freed_at(const struct kobs *k);
 bool kobs_both(const struct kobs *k);
 /* Append the standard fields, times relative to @base */
 void kobs_rec(struct rec *r, const struct kobs *k, int64_t base);
@@ -185,6 +193,31 @@ struct nlattr;
 /* A uint attribute (NLA_UINT: 4 or 8 bytes): 0 and *v, or -EBADMSG */
 int genl_attr_uint(const struct nlattr *a, uint64_t *v);
 
+/* ---- one kill of section 1's victims, for other sections (sec_order.c) ---- */
+struct ocase {
+	const char *name;	/* "many" or "one" */
+	int vmas;
+};
+/*
+ * An OOM kill of an exiting victim (the victim goes over memory.max in its
+ * own page fault), or an lmkd-style kill (SIGKILL by pidfd, then
+ * process_mrelease() if @cfg starts with "mrelease"); one record of
+ * section @sec.  @cfg names the policy (cfg_policy() in sec_order.c).
+ */
+int kill_oom_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		  const char *sec, const struct ocase *c, const char *cfg,
+		  int rep, bool thp);
+int kill_lmkd_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		   const char *sec, const struct ocase *c, const char *cfg,
+		   int rep, bool thp);
+
+/* ---- the storm's kill loop, for other sections (sec_storm.c) ---- */
+/* A cgroup @name at 4 MiB that OOM-kills each child the loop starts */
+int storm_setup(struct memcg *cg, const char *name);
+/* @n kills one after the other: elapsed us, *killed = children SIGKILLed */
+int64_t storm_run(int n, int *killed);
+void storm_teardown(struct memcg *cg);
+
 /* ---- kernel profile (prof.c) ---- */
 int prof_open(void);
 void prof_enable(bool on);
@@ -202,6 +235,11 @@ int sec_delay(const struct bopts *o);
 int sec_ctl(const struct bopts *o);
 int sec_storm(const struct bopts *o);
 int sec_profile(const struct bopts *o);
+/* Also on stock 7.3 (no oomctl sysctls): the kernel is named in each record */
+int sec_starved(const struct bopts *o);
+int sec_stock(const struct bopts *o);
+/* "patched" when the oomctl sysctls exist, else "stock" */
+const char *kernel_kind(void);
 int tool_nlmon(int argc, char **argv);
 int tool_nlget(void);
 

@@ -30,7 +30,7 @@
 
 static const char *const oom_events[] = {
 	"mark_victim", "reap_queued", "wake_reaper", "start_task_reaping",
-	"skip_task_reaping", "reap_result",
+	"skip_task_reaping", "reap_result", "finish_task_reaping",
 };
 static const char *const mm_events[] = {
 	"mmap_lock_acquire_returned", "mmap_lock_released",
@@ -133,6 +133,7 @@ void kobs_init(struct kobs *k, pid_t pid)
 	memset(k, 0, sizeof(*k));
 	k->pid = pid;
 	k->kill_sig = k->mark = k->queued = k->wake = k->reap_start = -1;
+	k->reap_finish = -1;
 	k->skip = k->reap_end = k->exit_start = k->mmap_start = -1;
 	k->unmap_end = k->mmap_end = k->chld = -1;
 	k->delay_ms = k->reap_dur_us = k->attempts = k->anon_left_kb = -1;
@@ -210,6 +211,8 @@ void kobs_feed(struct kobs *k, const struct trace_event *ev)
 		first(&k->wake, ev);
 	} else if (!strcmp(n, "start_task_reaping")) {
 		first(&k->reap_start, ev);
+	} else if (!strcmp(n, "finish_task_reaping")) {
+		first(&k->reap_finish, ev);
 	} else if (!strcmp(n, "skip_task_reaping")) {
 		first(&k->skip, ev);
 	} else if (!strcmp(n, "reap_result") && k->reap_end < 0) {
@@ -264,6 +267,20 @@ bool kobs_reaped(const struct kobs *k)
 	return k->reap_end >= 0;
 }
 
+int64_t kobs_freed_at(const struct kobs *k)
+{
+	int64_t exit_end = k->mmap_end >= 0 ? k->mmap_end : k->chld;
+
+	if (k->reap_finish >= 0 && (exit_end < 0 || k->reap_finish < exit_end))
+		return k->reap_finish;
+	return exit_end;
+}
+
+bool kobs_freed(const struct kobs *k)
+{
+	return k->reap_finish >= 0 || k->chld >= 0;
+}
+
 bool kobs_both(const struct kobs *k)
 {
 	return kobs_exit_done(k) && kobs_reaped(k);
@@ -296,6 +313,7 @@ void kobs_rec(struct rec *r, const struct kobs *k, int64_t base)
 	rec_ms(r, "t_queued", k->queued, base);
 	rec_ms(r, "t_wake", k->wake, base);
 	rec_ms(r, "t_reap_start", k->reap_start, base);
+	rec_ms(r, "t_reap_finish", k->reap_finish, base);
 	rec_ms(r, "t_skip", k->skip, base);
 	rec_ms(r, "t_reap_end", k->reap_end, base);
 	rec_ms(r, "t_exit_start", k->exit_start, base);

@@ -38,14 +38,10 @@
 
 #include "bench.h"
 #include "victim.h"
+#include "oom_policy.h"
 
 #define VICTIM_CPU	1
 #define REAPER_CPU	0
-
-struct ocase {
-	const char *name;
-	int vmas;
-};
 
 static void parse_cases(const struct bopts *o, struct ocase *c, int *n)
 {
@@ -91,8 +87,35 @@ static void memcg_left(struct rec *r, const struct memcg *cg)
 static bool profiling;
 static pid_t the_reaper;
 
-static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
-		   const struct ocase *c, const char *cfg, int rep, bool thp)
+/*
+ * The policy of a configuration: order's and lmkd's own, or those of the
+ * comparison with stock 7.3 (sec_stock.c): "default" and "mrelease" = the
+ * defaults (nothing to set on stock), "delay0" = delay 0, the rest default.
+ */
+static void cfg_policy(const char *cfg)
+{
+	bool patched = oom_policy_present();
+
+	if (!strcmp(cfg, "reverse"))
+		policy(0, 1, 1);
+	else if (!strcmp(cfg, "forward"))
+		policy(0, 1, 0);
+	else if (!strcmp(cfg, "none"))
+		policy(10000, 1, 1);
+	else if (!strcmp(cfg, "mrelease-reverse") || !strcmp(cfg, "kill-only"))
+		policy(OOM_REAP_DELAY_DEFAULT_MS, 1, OOM_REAP_ORDER_REVERSE);
+	else if (!strcmp(cfg, "mrelease-forward"))
+		policy(OOM_REAP_DELAY_DEFAULT_MS, 1, OOM_REAP_ORDER_FORWARD);
+	else if (!strcmp(cfg, "delay0"))
+		policy(0, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
+	else if (patched)	/* default, mrelease, stock */
+		policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT,
+		       OOM_REAP_ORDER_DEFAULT);
+}
+
+int kill_oom_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		  const char *sec, const struct ocase *c, const char *cfg,
+		  int rep, bool thp)
 {
 	struct victim v;
 	long huge;
@@ -103,16 +126,11 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	pid_t pid;
 	int status, err;
 
-	if (!strcmp(cfg, "reverse"))
-		policy(0, 1, 1);
-	else if (!strcmp(cfg, "forward"))
-		policy(0, 1, 0);
-	else
-		policy(10000, 1, 1);
+	cfg_policy(cfg);
 	memcg_write(cg, "memory.max", "max");
 	err = bench_victim(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
-		die("order: victim: %s", strerror(err));
+		die("%s: victim: %s", sec, strerror(err));
 	pid = v.pid;
 	huge = proc_smaps_kb(pid, "AnonHugePages");
 	ktrace_follow(kt, pid);
@@ -142,9 +160,11 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 
 	par1 = par_probe();
 	kobs_init(&k, pid);
-	kobs_collect(kt, &k, strcmp(cfg, "none") ? kobs_both : kobs_exit_done,
-		     20000);
-	rec_begin(&r, profiling ? "order-prof" : "order");
+	/* order's reverse/forward: the reaper's pass too; else the exit */
+	kobs_collect(kt, &k, strcmp(cfg, "reverse") && strcmp(cfg, "forward") ?
+		     kobs_exit_done : kobs_both, 20000);
+	rec_begin(&r, sec);
+	rec_str(&r, "kernel", kernel_kind());
 	common_fields(&r, o, c->name, c->vmas, cfg, rep, thp, huge);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	rec_num(&r, "par_before", par0);
@@ -158,8 +178,9 @@ static int one_oom(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	return 0;
 }
 
-static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
-		    const struct ocase *c, const char *cfg, int rep, bool thp)
+int kill_lmkd_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
+		   const char *sec, const struct ocase *c, const char *cfg,
+		   int rep, bool thp)
 {
 	long huge;
 	bool mrelease = strncmp(cfg, "mrelease", 8) == 0;
@@ -172,12 +193,11 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	int pidfd, err, status;
 	pid_t pid;
 
-	policy(OOM_REAP_DELAY_DEFAULT_MS, 1, strcmp(cfg, "mrelease-forward") ?
-	       OOM_REAP_ORDER_REVERSE : OOM_REAP_ORDER_FORWARD);
+	cfg_policy(cfg);
 	memcg_write(cg, "memory.max", "max");
 	err = bench_victim(&v, cg, o->size, c->vmas, VICTIM_CPU, thp);
 	if (err)
-		die("lmkd: victim: %s", strerror(err));
+		die("%s: victim: %s", sec, strerror(err));
 	pid = v.pid;
 	huge = proc_smaps_kb(pid, "AnonHugePages");
 	pidfd = syscall(__NR_pidfd_open, pid, 0);
@@ -204,10 +224,13 @@ static int one_lmkd(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	par1 = par_probe();
 
 	kobs_init(&k, pid);
-	kobs_collect(kt, &k, mrelease ? kobs_both : kobs_exit_done, 20000);
+	/* process_mrelease() has its reap_result on the patched kernel only */
+	kobs_collect(kt, &k, mrelease && oom_policy_present() ? kobs_both :
+		     kobs_exit_done, 20000);
 	if (k.kill_sig < 0)	/* no signal event: fall back on our clock */
 		k.kill_sig = t_kill;
-	rec_begin(&r, "lmkd");
+	rec_begin(&r, sec);
+	rec_str(&r, "kernel", kernel_kind());
 	common_fields(&r, o, c->name, c->vmas, cfg, rep, thp, huge);
 	rec_int(&r, "killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	rec_num(&r, "par_before", par0);
@@ -267,11 +290,12 @@ static int run(const struct bopts *o, bool lmkd)
 					const char *cfg = cfgs[(i + rep) % 3];
 
 					if (lmkd)
-						one_lmkd(o, &kt, &cg, &cases[ci], cfg,
-							 rep, thp);
+						kill_lmkd_once(o, &kt, &cg, "lmkd",
+							       &cases[ci], cfg, rep, thp);
 					else
-						one_oom(o, &kt, &cg, &cases[ci], cfg,
-							rep, thp);
+						kill_oom_once(o, &kt, &cg, profiling ?
+							      "order-prof" : "order",
+							      &cases[ci], cfg, rep, thp);
 				}
 			}
 		}

@@ -99,6 +99,31 @@ static int64_t storm(int n, int *killed, pid_t *pids)
 	return now_us() - t0;
 }
 
+int storm_setup(struct memcg *cg, const char *name)
+{
+	int err = memcg_create(cg, name);
+
+	if (!err)
+		err = memcg_write(cg, "memory.max", STORM_MAX);
+	if (err)
+		return err;
+	cgfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return cgfd < 0 ? errno : 0;
+}
+
+int64_t storm_run(int n, int *killed)
+{
+	return storm(n, killed, NULL);
+}
+
+void storm_teardown(struct memcg *cg)
+{
+	if (cgfd >= 0)
+		close(cgfd);
+	cgfd = -1;
+	memcg_destroy(cg);
+}
+
 struct listener {
 	const char *kind;	/* "oomctl" or "nlmon" */
 	pid_t pid;
@@ -493,14 +518,9 @@ int sec_storm(const struct bopts *o)
 		die("storm: no listener");
 
 	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
-	err = memcg_create(&cg, "oombench-storm");
-	if (!err)
-		err = memcg_write(&cg, "memory.max", STORM_MAX);
+	err = storm_setup(&cg, "oombench-storm");
 	if (err)
 		die("storm: memcg: %s", strerror(err));
-	cgfd = open(cg.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cgfd < 0)
-		die("storm: open %s: %s", cg.path, strerror(errno));
 	err = genl_open(&g);
 	if (err)
 		die("storm: oom family: %s", strerror(-err));

@@ -143,6 +143,12 @@ int reap_child(pid_t pid)
 int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
 		 int vmas, int cpu, bool thp)
 {
+	return bench_victim_threads(v, cg, size, vmas, cpu, thp, 0);
+}
+
+int bench_victim_threads(struct victim *v, const struct memcg *cg,
+			 size_t size, int vmas, int cpu, bool thp, int threads)
+{
 	struct victim_spawn_opts o = {
 		.vmas = vmas < 1 ? 1 : vmas,
 		.pin = cpu >= 0,
@@ -150,6 +156,7 @@ int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
 		.set_score = true,
 		.oom_score_adj = 0,
 		.go = true,
+		.threads = threads,
 	};
 	int err;
 
@@ -169,6 +176,11 @@ int bench_victim(struct victim *v, const struct memcg *cg, size_t size,
 		v->pid = 0;
 	}
 	return err;
+}
+
+const char *kernel_kind(void)
+{
+	return oom_policy_present() ? "patched" : "stock";
 }
 
 void policy(unsigned int delay_ms, unsigned int bypass, unsigned int order)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -123,6 +124,32 @@ static void *map_pieces(size_t size, int vmas, long page)
 	return base;
 }
 
+static void *thread_idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* @n threads with small stacks, blocked until the process dies */
+static int start_threads(int n)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	if (n <= 0)
+		return 0;
+	err = pthread_attr_init(&attr);
+	if (!err)
+		err = pthread_attr_setstacksize(&attr, 64 << 10);
+	for (int i = 0; !err && i < n; i++)
+		err = pthread_create(&t, &attr, thread_idle, NULL);
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
 static void __attribute__((noreturn))
 victim_main(const struct memcg *cg, size_t size,
 	    const struct victim_spawn_opts *o, int ready_fd, int go_fd)
@@ -152,6 +179,8 @@ victim_main(const struct memcg *cg, size_t size,
 		if (over == MAP_FAILED)
 			addr = NULL;
 	}
+	if (addr && start_threads(o->threads))
+		addr = NULL;
 report:
 	if (write(ready_fd, &addr, sizeof(addr)) != sizeof(addr))
 		_exit(1);

@@ -91,6 +91,12 @@ struct victim_spawn_opts {
 	 * v->exited and v->status say how it ended.
 	 */
 	bool go;
+	/*
+	 * Once resident, start this many more threads, each blocked in
+	 * pause(): a victim whose every thread must be woken (thawed), take
+	 * the SIGKILL and exit before the last one runs exit_mmap().
+	 */
+	int threads;
 };
 
 /*
