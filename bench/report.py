@@ -561,6 +561,8 @@ def summarize(recs, footprint):
     # against stock 7.3 (report_cmp.py; imported here: it imports this module)
     import report_cmp
     S["cmp"] = report_cmp.summarize(recs, target)
+    import report_robust
+    S["robust"] = report_robust.summarize(recs, target)
     return S
 
 # ---------------------------------------------------------------- profile
@@ -962,6 +964,8 @@ def md(S, host, made, recs):
     P("")
     import report_cmp
     report_cmp.md(S.get("cmp") or {}, P)
+    import report_robust
+    report_robust.md(S.get("robust") or {}, P)
 
     # 1
     P("## 1. Traversal order: reaper vs exit_mmap()")

@@ -24,7 +24,7 @@ done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
 reps=${reps:-}
-sections=${sections:-order lmkd sparse frozen delay ctl storm profile starved stock}
+sections=${sections:-order lmkd sparse frozen delay ctl storm profile starved stock robust}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
@@ -47,6 +47,7 @@ if [ "$mode" = smoke ]; then
 	a_profile="-s 16 -v 8 -c many"
 	a_starved="-s 8 -c idle,cpumax"
 	a_stock="-s 16 -v 8 -k 5"
+	a_robust="-c 2000,0"
 else
 	n_default=15
 	n_order=25 n_lmkd=25 n_sparse=15 n_profile=5
@@ -60,9 +61,10 @@ else
 	a_profile="-s 256 -v 128 -c many,one"
 	# Run on both kernels, on every boot bench/run.sh makes (the
 	# repetitions are per boot)
-	n_starved=4 n_stock=6
+	n_starved=4 n_stock=6 n_robust=5
 	a_starved="-s 64"
 	a_stock="-s 256 -v 128 -k 50"
+	a_robust="-c 2000,0"
 fi
 
 rec() { printf '@B %s\n' "$1" >&4; }

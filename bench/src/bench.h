@@ -238,6 +238,7 @@ int sec_profile(const struct bopts *o);
 /* Also on stock 7.3 (no oomctl sysctls): the kernel is named in each record */
 int sec_starved(const struct bopts *o);
 int sec_stock(const struct bopts *o);
+int sec_robust(const struct bopts *o);
 /* "patched" when the oomctl sysctls exist, else "stock" */
 const char *kernel_kind(void);
 int tool_nlmon(int argc, char **argv);

@@ -14,14 +14,14 @@ static void usage(void)
 	fprintf(stderr,
 "usage: oombench SECTION [options]\n"
 "sections: order lmkd sparse frozen delay ctl storm profile\n"
-"          starved stock (these two also on stock 7.3)\n"
+"          starved stock robust (these three also on stock 7.3)\n"
 "tools:    nlget (one-shot policy-get), nlmon (count oom notifications)\n"
 "  -n N        repetitions per configuration (default 15)\n"
 "  -s MIB      victim size (default 256); sparse: MiB written (give 32)\n"
 "  -v N        VMAs of the \"many\" case (default 128)\n"
 "  -c LIST     cases: order/lmkd many,one; sparse 1t,16t; delay 0,100,...;\n"
 "              storm auto,nlmon,oomctl; starved idle,cpumax,weight,rt,threads;\n"
-"              stock many,one,mrelease,storm\n"
+"              stock many,one,mrelease,storm; robust 2000,0 (delays)\n"
 "  -t LIST     order/lmkd/sparse: THP off,on (default; profile: off)\n"
 "  -k N        storm: kills per chunk; ctl: operations per block (default 100)\n"
 "  -C N        storm: chunks per configuration (default 5)\n"
@@ -71,6 +71,8 @@ int main(int argc, char **argv)
 		return sec_starved(&o);
 	if (!strcmp(sec, "stock"))
 		return sec_stock(&o);
+	if (!strcmp(sec, "robust"))
+		return sec_robust(&o);
 	if (!oom_policy_present())
 		die("%s absent: not the patched kernel", OOM_REAP_DELAY_MS);
 	if (!strcmp(sec, "order"))
