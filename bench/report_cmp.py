@@ -15,6 +15,7 @@ report.py's.
 """
 import report as R
 
+WORKS = ("many", "one", "mrelease-many", "mrelease-one", "storm")
 STARVED_CASES = ("idle", "cpumax", "weight", "rt", "threads")
 STARVED_WHAT = {
     "idle": "nothing else runs (control)",
@@ -99,15 +100,15 @@ def summarize(recs, target):
             sk[f"{case}|{thp}"] = {"vals": v, "s": {c: R.stats(x) for c, x in v.items()},
                                "def_stock": ratio_ci(v["default"], v["stock"]),
                                "d0_def": ratio_ci(v["delay0"], v["default"])}
-    for thp in (0, 1):
-        rs = [r for r in R.by(recs, sec="stock-mrelease") if R.thp_of(r) == thp]
+    for case, thp in ((c, t) for c in ("many", "one") for t in (0, 1)):
+        rs = [r for r in R.by(recs, sec="stock-mrelease", case=case) if R.thp_of(r) == thp]
         if not rs:
             continue
         v = {k: [kill_freed(r) for r in R.by(rs, kernel=k) if kill_freed(r) is not None]
              for k in ("patched", "stock")}
         c = {k: [mrelease_call(r) for r in R.by(rs, kernel=k) if mrelease_call(r) is not None]
              for k in ("patched", "stock")}
-        sk[f"mrelease|{thp}"] = {
+        sk[f"mrelease-{case}|{thp}"] = {
             "vals": v, "s": {k: R.stats(x) for k, x in v.items()},
             "call": {k: R.stats(x) for k, x in c.items()},
             "def_stock": ratio_ci(v["patched"], v["stock"]),
@@ -123,7 +124,7 @@ def summarize(recs, target):
     C["stock"] = sk
     for key, label in (("many|0", "exiting victim, 128 VMAs, kill→freed"),
                        ("one|0", "exiting victim, one VMA, kill→freed"),
-                       ("mrelease|0", "lmkd kill + process_mrelease(), kill→freed"),
+                       ("mrelease-many|0", "lmkd kill + process_mrelease(), 128 VMAs, kill→freed"),
                        ("storm|0", "OOM storm, ms per kill")):
         d = sk.get(key)
         if d and d["def_stock"][0] is not None:
@@ -207,7 +208,7 @@ def md(C, P):
     P("")
     P("| work | THP | config | n | median [p25–p75] (min–max), ms |")
     P("|---|---|---|---|---|")
-    works = ("many", "one", "mrelease", "storm")
+    works = WORKS
     for key in sorted(sk, key=lambda k: _key(k, works)):
         d = sk[key]
         name, thp = key.split("|")
@@ -215,7 +216,7 @@ def md(C, P):
         for c, s in d["s"].items():
             if s.get("n"):
                 P(f"| {name} | {'on' if thp else 'off'} | {c} | {s['n']} | {R.fstat(s)} |")
-        if name == "mrelease":
+        if name.startswith("mrelease"):
             for k, s in d["call"].items():
                 if s.get("n"):
                     P(f"| … the process_mrelease() call | {'on' if thp else 'off'} | {k} | "

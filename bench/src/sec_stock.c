@@ -7,7 +7,7 @@
  *   many, one  an OOM kill of an exiting victim (section 1's: 256 MiB over
  *              128 VMAs or in one, the victim goes over memory.max in its
  *              own page fault); kill -> freed = the end of its exit_mmap()
- *   mrelease   an lmkd-style kill + process_mrelease() of the "many" victim
+ *   mrelease   an lmkd-style kill + process_mrelease() of the same victims
  *   storm      blocks of -k small memcg OOM kills one after the other
  *              (section 5's kill loop, no listener): ms per kill
  *
@@ -117,10 +117,11 @@ int sec_stock(const struct bopts *o)
 					kill_oom_once(o, &kt, &cg, "stock", &c_one,
 						      cfg, rep, thp);
 			}
-			if (mr)
+			/* one VMA: where the top-down walk inside a VMA changes things */
+			for (int j = 0; mr && j < 2; j++)
 				kill_lmkd_once(o, &kt, &cg, "stock-mrelease",
-					       &c_many, patched ? "mrelease" :
-					       "mrelease-stock", rep, thp);
+					       j ? &c_one : &c_many, patched ?
+					       "mrelease" : "mrelease-stock", rep, thp);
 		}
 		for (int i = 0; st && i < ncfgs; i++)
 			storm_block(o, cfgs[(i + rep) % ncfgs], rep);
