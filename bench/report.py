@@ -548,6 +548,9 @@ def summarize(recs, footprint):
         target("… the same with `oomctl monitor -j` running as a process (100-kill chunks, "
                "median of pair ratios)", (med - 1) * 100 if med else None, "<=", 2, "%",
                ci=v.get("ci_pct"))
+    # the family's cost where it is spent (report_cost.py)
+    import report_cost
+    st["cost"] = report_cost.summarize(recs, target)
 
     # 6. footprint
     fp = dict(footprint or {})
@@ -1117,6 +1120,22 @@ def md(S, host, made, recs):
               f"CPU time for the whole teardown {busy_n:.0f} ms alone → {busy_r:.0f} ms with the "
               f"reaper ({ratio(busy_r, busy_n) or 0:.2f}×: two CPUs give at best "
               f"{2 / (ratio(busy_r, busy_n) or 1):.2f}× the speed of one).")
+            # how far from the physical limit, and where the rest goes
+            o = S.get("order", {}).get(case, {})
+            meas = o.get("all", {}).get("ratio_rev_none")
+            meas_p = o.get("par", {}).get("ratio_rev_none")
+            best = (ratio(busy_r, busy_n) or 1) / 2
+            if meas:
+                P(f"  *Distance from the limit*: two CPUs freeing disjoint halves would give "
+                  f"reverse ÷ exit alone = 0.50; the extra work the two CPUs do for the same pages "
+                  f"(the LRU and zone lock sections above) moves the best this kernel can reach "
+                  f"to {best:.2f}; measured **{meas:.2f}** (all kills)"
+                  + (f", {meas_p:.2f} (kills with both vCPUs running)" if meas_p else "")
+                  + f".  Of the {meas - 0.5:.2f} above 0.50, {best - 0.5:.2f} is lock "
+                  f"contention in the page freeing that both paths share, the rest "
+                  f"({meas - best:.2f}) is the part only exit_mmap() does (free_pgtables(), "
+                  f"tlb_finish_mmu(): the *tail* column) and vCPUs the host did not run in "
+                  f"parallel.")
         P("")
         for k in keys:
             for role in ("exit", "reaper"):
@@ -1247,6 +1266,8 @@ def md(S, host, made, recs):
               f"{f['block']}-kill `left` block of the same round; {f['kinds']['queued']['ms_per_kill'].get('n', 0) * f['block']} "
               f"kills per kind.  The interval is a bootstrap of the median over the rounds.")
             P("")
+        import report_cost
+        report_cost.md(st.get("cost"), P)
         P("**Listener processes**, chunks of kills without a listener and with one started before "
           "and stopped after (interleaved, order alternating):")
         P("")
