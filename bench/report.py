@@ -386,23 +386,28 @@ def summarize(recs, footprint):
                note=("issue 10's target" if (row["map_gib"] or 0) >= 16384
                      else "the 16 TiB case's bound, issue 10"), ci=row["ci"])
 
-    # 2. frozen
-    fr = {}
-    for cfg in ("bypass-on", "bypass-off"):
-        rs = by(recs, sec="frozen", cfg=cfg)
-        fr[cfg] = {
-            "reap_start": stats([r.get("t_reap_start") for r in rs]),
-            "queued": stats([r.get("t_queued") for r in rs]),
-            "wake": stats([r.get("t_wake") for r in rs]),
-            "reap_end": stats([r.get("t_reap_end") for r in rs]),
-            "reasons": sorted({r.get("reason", "") for r in rs}),
-        }
-    fr["ratio_off_on"] = ratio(fr["bypass-off"]["reap_start"].get("median"),
-                               fr["bypass-on"]["reap_start"].get("median"))
-    raw_on = [r["t_reap_start"] for r in by(recs, sec="frozen", cfg="bypass-on") if r.get("t_reap_start") is not None]
-    raw_off = [r["t_reap_start"] for r in by(recs, sec="frozen", cfg="bypass-off") if r.get("t_reap_start") is not None]
-    fr["ci_on"] = boot_ci([raw_on], lambda a: quantile(a, 0.5))
-    fr["ci_off_on"] = boot_ci([raw_off, raw_on], med_ratio)
+    # 2. frozen (THP off: the headline; THP on: beside it)
+    def frozen_summary(thp):
+        fr = {}
+        recs_t = [r for r in by(recs, sec="frozen") if thp_of(r) == thp]
+        for cfg in ("bypass-on", "bypass-off"):
+            rs = by(recs_t, cfg=cfg)
+            fr[cfg] = {
+                "reap_start": stats([r.get("t_reap_start") for r in rs]),
+                "queued": stats([r.get("t_queued") for r in rs]),
+                "wake": stats([r.get("t_wake") for r in rs]),
+                "reap_end": stats([r.get("t_reap_end") for r in rs]),
+                "reasons": sorted({r.get("reason", "") for r in rs}),
+            }
+        fr["ratio_off_on"] = ratio(fr["bypass-off"]["reap_start"].get("median"),
+                                   fr["bypass-on"]["reap_start"].get("median"))
+        raw_on = [r["t_reap_start"] for r in by(recs_t, cfg="bypass-on") if r.get("t_reap_start") is not None]
+        raw_off = [r["t_reap_start"] for r in by(recs_t, cfg="bypass-off") if r.get("t_reap_start") is not None]
+        fr["ci_on"] = boot_ci([raw_on], lambda a: quantile(a, 0.5))
+        fr["ci_off_on"] = boot_ci([raw_off, raw_on], med_ratio)
+        return fr
+    fr = frozen_summary(0)
+    S["frozen_thp"] = frozen_summary(1)
     S["frozen"] = fr
     target("frozen victim, bypass on: kill→reap start (median)",
            fr["bypass-on"]["reap_start"].get("median"), "<=", 5, "ms", ci=fr["ci_on"])
@@ -411,9 +416,9 @@ def summarize(recs, footprint):
 
     # 3. delay
     de = {}
-    for d in sorted({r["delay_set_ms"] for r in by(recs, sec="delay")}):
-        rs = [r for r in by(recs, sec="delay") if r["delay_set_ms"] == d]
-        de[str(d)] = {
+    for d, thp in sorted({(r["delay_set_ms"], thp_of(r)) for r in by(recs, sec="delay")}):
+        rs = [r for r in by(recs, sec="delay") if r["delay_set_ms"] == d and thp_of(r) == thp]
+        de[f"{d}|{thp}"] = {
             "wake": stats([r.get("t_wake") for r in rs]),
             "start": stats([r.get("t_reap_start") for r in rs]),
             "wake_j": stats([r["t_wake"] * r["jiffies_rate"] for r in rs
@@ -1165,14 +1170,20 @@ def md(S, host, made, recs):
       "reaper woken on that CPU waits for the next tick.  Compare kill→reap start here with the "
       "delay-0 row of section 3, where the victim kills itself and nobody spins.")
     P("")
-    P("| config | n | kill→queued | kill→reaper woken | kill→reap start | kill→freed | reason |")
-    P("|---|---|---|---|---|---|---|")
-    for cfg in ("bypass-on", "bypass-off"):
-        x = fr[cfg]
-        P(f"| {cfg} | {x['reap_start'].get('n', 0)} | {fstat(x['queued'], 2)} | {fstat(x['wake'], 2)} | "
-          f"{fstat(x['reap_start'], 2)} | {fstat(x['reap_end'], 1)} | {', '.join(x['reasons'])} |")
+    P("| THP | config | n | kill→queued | kill→reaper woken | kill→reap start | kill→freed | reason |")
+    P("|---|---|---|---|---|---|---|---|")
+    for thp, f_ in (("off", fr), ("on", S.get("frozen_thp") or {})):
+        for cfg in ("bypass-on", "bypass-off"):
+            x = f_.get(cfg)
+            if not x or not x["reap_start"].get("n"):
+                continue
+            P(f"| {thp} | {cfg} | {x['reap_start'].get('n', 0)} | {fstat(x['queued'], 2)} | {fstat(x['wake'], 2)} | "
+              f"{fstat(x['reap_start'], 2)} | {fstat(x['reap_end'], 1)} | {', '.join(x['reasons'])} |")
     P("")
-    P(f"off ÷ on (kill→reap start, medians): **{fnum(fr['ratio_off_on'], 0) if fr['ratio_off_on'] else '–'}×**.")
+    P(f"off ÷ on (kill→reap start, medians): **{fnum(fr['ratio_off_on'], 0) if fr['ratio_off_on'] else '–'}×** (THP off)"
+      + (f", {fnum(S['frozen_thp']['ratio_off_on'], 0)}× (THP on)" if (S.get('frozen_thp') or {}).get('ratio_off_on') else "")
+      + ".  This victim's mm is pinned, which no frozen app does: section 1 has frozen victims "
+      "that exit by themselves.")
     P("")
     plot("frozen")
 
@@ -1184,10 +1195,11 @@ def md(S, host, made, recs):
       "direct queueing for 0), **freed** = `oom:reap_result`.  Early = woken more than 1 ms "
       "before the configured delay.")
     P("")
-    P("| delay_ms | n | kill→woken | woken − delay | kill→woken in jiffies (≈) | jiffies per ms | kill→reap start | kill→freed | early | reason | result |")
-    P("|---|---|---|---|---|---|---|---|---|---|---|")
-    for d, x in sorted(S["delay"].items(), key=lambda kv: int(kv[0])):
-        P(f"| {d} | {x['wake'].get('n', 0)} | {fstat(x['wake'])} | {fstat(x['overshoot'])} | "
+    P("| delay_ms | THP | n | kill→woken | woken − delay | kill→woken in jiffies (≈) | jiffies per ms | kill→reap start | kill→freed | early | reason | result |")
+    P("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, x in sorted(S["delay"].items(), key=lambda kv: tuple(int(v) for v in kv[0].split("|"))):
+        d, thp = k.split("|")
+        P(f"| {d} | {'on' if thp == '1' else 'off'} | {x['wake'].get('n', 0)} | {fstat(x['wake'])} | {fstat(x['overshoot'])} | "
           f"{fstat(x['wake_j'])} | {fnum(x['jiffies_rate'].get('median'), 2)} | {fstat(x['start'], 2)} | "
           f"{fstat(x['freed'])} | {x['early']} | {', '.join(x['reasons'])} | {', '.join(x['results'])} |")
     P("")

@@ -14,6 +14,7 @@
  *         2000 ms; bypass on vs off.
  * delay:  the victim goes over memory.max itself (no writer spinning on
  *         memory.max); delay 0, 100, 500, 2000 ms.
+ * Both with THP off and on (-t, default off,on; see sec_order.c).
  */
 #include <errno.h>
 #include <sched.h>
@@ -33,17 +34,18 @@
 #define VICTIM_CPU	(-1)
 
 static void pinned_fields(struct rec *r, const struct bopts *o,
-			  const char *cfg, int rep)
+			  const char *cfg, int rep, bool thp)
 {
 	rec_str(r, "cfg", cfg);
 	rec_int(r, "rep", rep);
+	rec_int(r, "thp", thp);
 	rec_int(r, "size_mib", o->size / MIB);
 	if (o->label)
 		rec_str(r, "label", o->label);
 }
 
 static void one_frozen(const struct bopts *o, struct ktrace *kt,
-		       struct memcg *cg, bool bypass, int rep)
+		       struct memcg *cg, bool bypass, int rep, bool thp)
 {
 	struct mm_pin pin;
 	struct victim v;
@@ -56,7 +58,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 
 	policy(OOM_REAP_DELAY_DEFAULT_MS, bypass, OOM_REAP_ORDER_REVERSE);
 	memcg_write(cg, "memory.max", "max");
-	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, false);
+	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, thp);
 	if (err)
 		die("frozen: victim: %s", strerror(err));
 	pid = v.pid;
@@ -92,7 +94,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 	victim_destroy(&v);
 
 	rec_begin(&r, "frozen");
-	pinned_fields(&r, o, bypass ? "bypass-on" : "bypass-off", rep);
+	pinned_fields(&r, o, bypass ? "bypass-on" : "bypass-off", rep, thp);
 	rec_ms(&r, "t_trigger", t_trig, k.mark);
 	rec_num(&r, "jiffies_rate", (double)(j1 - j0) * 1000 / (t1 - t_trig));
 	kobs_rec(&r, &k, k.mark);
@@ -100,7 +102,7 @@ static void one_frozen(const struct bopts *o, struct ktrace *kt,
 }
 
 static void one_delay(const struct bopts *o, struct ktrace *kt,
-		      struct memcg *cg, unsigned int delay, int rep)
+		      struct memcg *cg, unsigned int delay, int rep, bool thp)
 {
 	struct mm_pin pin;
 	struct victim v;
@@ -113,7 +115,7 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 
 	policy(delay, 1, 1);
 	memcg_write(cg, "memory.max", "max");
-	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, false);
+	err = bench_victim(&v, cg, o->size, 1, VICTIM_CPU, thp);
 	if (err)
 		die("delay: victim: %s", strerror(err));
 	pid = v.pid;
@@ -140,12 +142,27 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 
 	snprintf(cfg, sizeof(cfg), "%u", delay);
 	rec_begin(&r, "delay");
-	pinned_fields(&r, o, cfg, rep);
+	pinned_fields(&r, o, cfg, rep, thp);
 	rec_int(&r, "delay_set_ms", delay);
 	rec_ms(&r, "t_go", t_go, k.mark);
 	rec_num(&r, "jiffies_rate", (double)(j1 - j0) * 1000 / (t1 - t_go));
 	kobs_rec(&r, &k, k.mark);
 	rec_end(&r);
+}
+
+/* THP off and on (-t), as in section 1: the victim's heap PMD-mapped */
+static int thp_modes(const struct bopts *o, const char *sec, bool modes[2])
+{
+	bool want[2];
+	int n = 0;
+
+	if (thp_begin(sec, o->thp ? o->thp : "off,on", want))
+		die("%s: only THP-on configurations asked for, and no THP", sec);
+	if (want[0])
+		modes[n++] = false;
+	if (want[1])
+		modes[n++] = true;
+	return n;
 }
 
 static void setup(struct ktrace *kt, struct memcg *cg, const char *name)
@@ -177,13 +194,19 @@ int sec_frozen(const struct bopts *o)
 	struct ktrace kt;
 	struct memcg cg;
 
+	bool modes[2];
+	int nmodes = thp_modes(o, "frozen", modes);
+
 	setup(&kt, &cg, "oombench-frozen");
 	for (int rep = 0; rep < o->reps; rep++) {
-		for (int i = 0; i < 2; i++)
-			one_frozen(o, &kt, &cg, (i + rep) % 2 == 0, rep);
+		for (int t = 0; t < nmodes; t++)
+			for (int i = 0; i < 2; i++)
+				one_frozen(o, &kt, &cg, (i + rep) % 2 == 0, rep,
+					   modes[(t + rep) % nmodes]);
 		note("frozen: repetition %d/%d done", rep + 1, o->reps);
 	}
 	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
+	thp_restore();
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;
@@ -201,13 +224,19 @@ int sec_delay(const struct bopts *o)
 	for (tok = strtok_r(buf, ",", &save); tok && n < 8;
 	     tok = strtok_r(NULL, ",", &save))
 		delays[n++] = strtoul(tok, NULL, 10);
+	bool modes[2];
+	int nmodes = thp_modes(o, "delay", modes);
+
 	setup(&kt, &cg, "oombench-delay");
 	for (int rep = 0; rep < o->reps; rep++) {
-		for (int i = 0; i < n; i++)
-			one_delay(o, &kt, &cg, delays[(i + rep) % n], rep);
+		for (int t = 0; t < nmodes; t++)
+			for (int i = 0; i < n; i++)
+				one_delay(o, &kt, &cg, delays[(i + rep) % n], rep,
+					  modes[(t + rep) % nmodes]);
 		note("delay: repetition %d/%d done", rep + 1, o->reps);
 	}
 	policy(OOM_REAP_DELAY_DEFAULT_MS, OOM_FROZEN_BYPASS_DEFAULT, OOM_REAP_ORDER_DEFAULT);
+	thp_restore();
 	memcg_destroy(&cg);
 	ktrace_close(&kt);
 	return 0;
