@@ -217,6 +217,11 @@ int storm_setup(struct memcg *cg, const char *name);
 /* @n kills one after the other: elapsed us, *killed = children SIGKILLed */
 int64_t storm_run(int n, int *killed);
 void storm_teardown(struct memcg *cg);
+/*
+ * The family's cost per kill from kernel timestamps (sec_cost.c): @rounds
+ * rounds of three @kills-kill blocks (no listener / queued / read), traced
+ */
+void storm_cost(const struct bopts *o, int rounds, int kills);
 
 /* ---- kernel profile (prof.c) ---- */
 int prof_open(void);

@@ -537,6 +537,11 @@ int sec_storm(const struct bopts *o)
 		finegrain(o, o->chunks * 3, 25);
 	else
 		finegrain(o, 1, o->kills);
+	/* the same blocks traced: the cost where it is spent (sec_cost.c) */
+	if (o->kills >= 10)
+		storm_cost(o, o->chunks * 3, 25);
+	else
+		storm_cost(o, 1, o->kills);
 
 	/* overhead: none vs each listener process, interleaved */
 	for (int c = 0; c < o->chunks; c++) {
