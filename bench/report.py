@@ -927,6 +927,9 @@ def md(S, host, made, recs):
     P(f"| host load | {lstr}; the cores were shared with other builds and VMs |")
     P(f"| repetitions | per configuration: see n in each table (mode {meta.get('mode', '?')}); VM time {host.get('vm_seconds', '?')} s, whole `make bench` {host.get('total_seconds', '?')} s |")
     P(f"| oomctl | {meta.get('oomctl', '?')} |")
+    if S.get("kept"):
+        P(f"| kept | sections {', '.join(S['kept']['sections'])} are from the run of "
+          f"{S['kept']['date']} (`BENCH_KEEP=1`: this run measured only the others) |")
     P("")
     P("Spread is given as `median [p25–p75] (min–max)`, times in ms unless marked.  "
       "Under TCG absolute times are inflated and noisy; read the ratios.")
@@ -1382,12 +1385,51 @@ def md(S, host, made, recs):
 # ---------------------------------------------------------------- main
 
 
+def merge_kept(prev, recs, rerun):
+    """Records of an earlier run for the sections this run did not measure.
+
+    A section's records precede its "section" record; a boot starts with
+    "meta" and ends with "end".  Earlier boots are renumbered from 101 on so
+    that they stay apart from this run's boots; each kept record says where
+    it came from ("kept_from": the earlier run's date)."""
+    date = prev.get("host", {}).get("date", "?")
+    out, buf, boots, names = [], [], {}, set()
+    boot_recs = []
+    for r in prev.get("records", []):
+        if r["sec"] == "meta":
+            boot_recs = [dict(r)]
+            continue
+        if r["sec"] == "end":
+            if len(boot_recs) > 1:
+                boot_recs.append(dict(r))
+                out += boot_recs
+            boot_recs, buf = [], []
+            continue
+        buf.append(r)
+        if r["sec"] == "section":
+            if r["name"] not in rerun:
+                boot_recs += [dict(x) for x in buf]
+                names.add(r["name"])
+            buf = []
+    for r in out:
+        b = r.get("boot", 1)
+        r["boot"] = boots.setdefault(b, 100 + b if b < 100 else b)
+        r["kept_from"] = date
+    if not out:
+        return recs, None
+    return out + recs, {"date": date, "sections": sorted(names)}
+
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--records")
     ap.add_argument("--host")
     ap.add_argument("--footprint")
     ap.add_argument("--from-json")
+    ap.add_argument("--keep-from", help="an earlier results.json: keep its sections that "
+                    "--sections does not name (BENCH_KEEP=1 make bench)")
+    ap.add_argument("--sections", help="the sections this run measured (comma separated)")
     ap.add_argument("--sysmap", default="build/kobj/System.map")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -1408,7 +1450,14 @@ def main():
         host = json.load(open(a.host)) if a.host else {}
         footprint = json.load(open(a.footprint)) if a.footprint else {}
 
-    meta = next((r for r in recs if r["sec"] == "meta"), {})
+    kept = None
+    if a.keep_from and os.path.exists(a.keep_from):
+        with open(a.keep_from) as f:
+            prev = json.load(f)
+        recs, kept = merge_kept(prev, recs, set((a.sections or "").split(",")))
+    # this run's first boot (kept records of an earlier run come first)
+    meta = next((r for r in recs if r["sec"] == "meta" and "kept_from" not in r),
+                next((r for r in recs if r["sec"] == "meta"), {}))
     meta = dict(meta)
     o = by(recs, sec="order")
     if o:
@@ -1422,6 +1471,7 @@ def main():
     else:
         S["profile"] = profile_summary(recs, a.sysmap)
     S["sections"] = by(recs, sec="section")
+    S["kept"] = kept
     # one "end" record per boot (bench/run.sh boots several kernels)
     ends = by(recs, sec="end")
     S["end"] = {"kernel_warnings": sum(e.get("kernel_warnings", 0) for e in ends),

@@ -17,6 +17,8 @@
 #   BENCH_FOOTPRINT_BUILD=1 also build the pristine and netlink-less objects
 #                           for the kernel footprint (bench/footprint.sh)
 #   BENCH_REPORT_ONLY=1     no VM: re-make the report from BENCH_OUT/results.json
+#   BENCH_KEEP=1            with BENCH_SECTIONS: keep the other sections' records of
+#                           BENCH_OUT/results.json (the report says which run each is from)
 #   VM_TIMEOUT              seconds for the whole boot (default 2400)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,8 +62,10 @@ fi
 # The sections that run on both kernels, among those asked for
 cmp=starved,stock,robust
 want=${BENCH_SECTIONS:-all}
-cmp_run=$(echo "$cmp" | tr , '\n' | while read -r s; do
-	[ "$want" = all ] || echo ",$want," | grep -q ",$s," && echo "$s"; done | paste -sd, -)
+cmp_run=
+for s in ${cmp//,/ }; do
+	case ",$want," in *",$s,"* | ,all,) cmp_run+=${cmp_run:+,}$s ;; esac
+done
 boots=${BENCH_BOOTS:-4}
 [ -n "$cmp_run" ] || boots=1
 stock=build/kobj-stock/arch/x86/boot/bzImage
@@ -116,7 +120,12 @@ bench/footprint.sh > "$work/footprint.json" 2> build/logs/bench-footprint.log ||
 	printf '"load":[%s]}\n' "$(awk '{printf "%s[%s,%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, $3, $4}' "$work/load.txt")"
 } > "$work/host.json"
 
+keep=()
+if [ "${BENCH_KEEP:-0}" = 1 ] && [ -n "${BENCH_SECTIONS:-}" ] && [ -f "$out/results.json" ]; then
+	cp "$out/results.json" "$work/previous.json"
+	keep=(--keep-from "$work/previous.json" --sections "$BENCH_SECTIONS")
+fi
 python3 bench/report.py --records "$work/records.txt" --host "$work/host.json" \
-	--footprint "$work/footprint.json" --out "$out"
+	--footprint "$work/footprint.json" --out "$out" "${keep[@]}"
 log "done in $(( $(date +%s) - start ))s: $out/results.md"
 [ "$vm_rc" = 0 ]
