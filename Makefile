@@ -4,7 +4,7 @@
 # Variables: PREFIX DESTDIR (install), FILTER=GLOB (only these /tests in the
 # VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
 # SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage), STAGES="..." (check:
-# only these stages of scripts/check.sh: deps harness host series setup kernel guest initramfs vm).
+# only these stages of scripts/check.sh: deps harness host series forward setup kernel guest initramfs vm).
 # The variables below are exported, so the scripts see them as env.
 
 PREFIX ?= /usr/local
@@ -18,13 +18,14 @@ MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
 .PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
-	fuzz-netlink soak
+	fuzz-netlink soak forward-port
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
 	@echo 'make demo       deps, kernel, guest binaries, boot the VM: oomctl show/set, five real OOM kills streamed by oomctl monitor, stats'
 	@echo 'make tree       build/linux: pristine kernel + kernel/series (scripts/prepare-tree.sh)'
 	@echo 'make export     build/linux commits -> kernel/*.patch (scripts/export-series.sh)'
+	@echo 'make forward-port  kernel/series on Debian'"'"'s newest linux-source (sid/experimental): apply + W=1 build (build/linux-fwd)'
 	@echo 'make kernel     build the VM kernel (build/kobj), making or repairing the tree first'
 	@echo 'make guest      build the binaries the VM runs into build/guest/'
 	@echo 'make initramfs  pack build/initramfs.cpio.gz (busybox + build/guest)'
@@ -56,6 +57,12 @@ tree:
 
 export:
 	scripts/export-series.sh
+
+# kernel/series applied to and built on Debian's newest linux-source in
+# unstable/experimental (build/linux-fwd, build/kobj-fwd); make check's
+# stage "forward".  scripts/forward-port.sh --record updates docs/forward-port.md.
+forward-port:
+	scripts/forward-port.sh
 
 # build-kernel.sh makes build/linux first if it is missing, and finishes a
 # set-up that was interrupted (scripts/prepare-tree.sh --ensure).
