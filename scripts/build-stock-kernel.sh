@@ -13,13 +13,13 @@ log() { printf 'build-stock-kernel: %s\n' "$*" >&2; }
 
 # build/linux (made or repaired first) holds the base as a tag.
 TREE=$src "$top/scripts/prepare-tree.sh" --ensure
-base=$(git -C "$src" rev-parse oomctl-base^{commit})
+base=$(git -C "$src" rev-parse oomctl-base^{tree})	# the source, whatever commit holds it
 
 # Exported anew when the base changed; a stamp marks a complete export, so
 # an interrupted one is redone.
 stamp=$tree/.oomctl-stock-base
 if [ "$(cat "$stamp" 2>/dev/null)" != "$base" ]; then
-	log "exporting oomctl-base (${base:0:12}) to ${tree#"$top"/}"
+	log "exporting oomctl-base (tree ${base:0:12}) to ${tree#"$top"/}"
 	rm -rf "$tree" "$tree.partial"
 	mkdir -p "$tree.partial"
 	git -C "$src" archive "$base" | tar -x -C "$tree.partial"

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Export build/linux commits oomctl-base..HEAD into kernel/*.patch + kernel/series.
+# Export build/linux commits oomctl-base..HEAD into kernel/*.patch + kernel/series,
+# and kernel/0000-cover-letter.patch: its subject and text (everything above
+# the shortlog) are kept from the file in kernel/, the shortlog, diffstat and
+# base-commit trailer are made anew (git format-patch --cover-letter --base).
 # The export is stable: no dates/versions that change on re-export, so an
 # unchanged tree gives no diff.  --check exits 1 if kernel/ is out of date.
 #
@@ -26,8 +29,36 @@ gitk format-patch -q --no-signature --zero-commit --no-numbered --abbrev=9 \
 # it differs before and after the gc that follows make tree.
 (cd "$tmp" && ls *.patch 2>/dev/null || true) > "$tmp/series"
 
+# The cover letter.  The Date is the last commit's, so that an unchanged
+# tree exports an unchanged file.
+cover=0000-cover-letter.patch
+gitk format-patch -q --no-signature --zero-commit --numbered --abbrev=9 \
+	--cover-letter --base=oomctl-base -o "$tmp/cl" oomctl-base..HEAD >/dev/null
+date=$(gitk log -1 --format=%aD HEAD) from=$(gitk log -1 --format='%an <%ae>' HEAD)
+awk -v old="$out/$cover" -v date="$date" -v from="$from" '
+	BEGIN {
+		# the kept part of the old letter: its subject, and its text up
+		# to the shortlog line "Name (N):"
+		subj = "*** SUBJECT HERE ***"; blurb = "*** BLURB HERE ***\n\n"
+		if ((getline l < old) > 0) {
+			hdr = 1; blurb = ""
+			do {
+				if (hdr && l ~ /^Subject: /) { sub(/^Subject: \[PATCH [0-9]+\/[0-9]+\] /, "", l); subj = l }
+				else if (hdr && l == "") hdr = 0
+				else if (!hdr) { if (l ~ /^[^ ].* \([0-9]+\):$/) break; blurb = blurb l "\n" }
+			} while ((getline l < old) > 0)
+		}
+	}
+	/^Date: / { print "Date: " date; next }
+	/^From: / { print "From: " from; next }
+	/^Subject: / { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj); print; next }
+	/^\*\*\* BLURB HERE \*\*\*$/ { printf "%s", blurb; skip = 1; next }
+	skip && /^$/ { skip = 0; next }
+	{ skip = 0; print }' "$tmp/cl/$cover" > "$tmp/$cover"
+
 if [ "${1:-}" = --check ]; then
 	diff -q "$tmp/series" "$out/series" >/dev/null 2>&1 || exit 1
+	cmp -s "$tmp/$cover" "$out/$cover" || exit 1
 	while read -r p; do cmp -s "$tmp/$p" "$out/$p" || exit 1; done < "$tmp/series"
 	exit 0
 fi
@@ -65,11 +96,13 @@ while read -r p; do
 	cp "$tmp/$p" "$out/.$p.tmp"
 	mv "$out/.$p.tmp" "$out/$p"
 done < "$tmp/series"
+cp "$tmp/$cover" "$out/.$cover.tmp"
+mv "$out/.$cover.tmp" "$out/$cover"
 cp "$tmp/series" "$out/.series.tmp"
 mv "$out/.series.tmp" "$out/series"
 for f in "$out"/*.patch; do
 	[ -f "$f" ] || continue
-	grep -qx -- "${f##*/}" "$out/series" || rm -f "$f"
+	[ "${f##*/}" = "$cover" ] || grep -qx -- "${f##*/}" "$out/series" || rm -f "$f"
 done
 # The tree is kernel/ now: its set-up is complete, whatever stopped it.
 stamp_applied "$(gitk rev-parse HEAD)"

@@ -87,7 +87,10 @@ make_pristine() {
 		# the top level ("/*"): force-add the pristine tree.
 		log "committing the pristine tree"
 		gitd "$src" add -f -A .
-		gitd "$src" commit -q -m "Pristine $(make -s -C "$src" kernelversion 2>/dev/null || echo source)"
+		# A fixed date: the same source gives the same commit id on every
+		# machine, the base-commit of kernel/0000-cover-letter.patch.
+		GIT_AUTHOR_DATE='@0 +0000' GIT_COMMITTER_DATE='@0 +0000' \
+			gitd "$src" commit -q -m "Pristine $(make -s -C "$src" kernelversion 2>/dev/null || echo source)"
 		gitd "$src" tag oomctl-base
 	fi
 	rm -rf "$tree"
