@@ -122,6 +122,11 @@ int bench_victim_threads(struct victim *v, const struct memcg *cg,
 enum { KO_MM_MAX = 32 };
 struct kobs {
 	pid_t pid;
+	/*
+	 * The victim's other threads (kobs_init: none): the last one to exit
+	 * runs exit_mmap() and, for the group, sends SIGCHLD
+	 */
+	pid_t tid_lo, tid_hi;
 	/* absolute tracefs timestamps in us (trace_clock=mono); -1 = not seen */
 	int64_t kill_sig;	/* signal:signal_generate sig=9 to the victim */
 	int64_t mark;		/* oom:mark_victim */
@@ -153,6 +158,8 @@ void ktrace_close(struct ktrace *kt);
 void ktrace_drain(struct ktrace *kt);
 /* Only record mmap_lock events of @pid (exit_mmap runs in its context) */
 int ktrace_follow(struct ktrace *kt, pid_t pid);
+/* ... of the tasks @lo..@hi: a victim's threads (/proc/PID/task) */
+int ktrace_follow_range(struct ktrace *kt, pid_t lo, pid_t hi);
 /* Turn every event on or off (the storm runs untraced) */
 int ktrace_enable(struct ktrace *kt, bool on);
 

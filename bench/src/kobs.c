@@ -119,13 +119,31 @@ void ktrace_drain(struct ktrace *kt)
 
 int ktrace_follow(struct ktrace *kt, pid_t pid)
 {
-	char path[512], filter[64];
+	return ktrace_follow_range(kt, pid, pid);
+}
+
+int ktrace_follow_range(struct ktrace *kt, pid_t lo, pid_t hi)
+{
+	char path[512], filter[96];
 
 	if (!kt->mmap_lock)
 		return 0;
 	snprintf(path, sizeof(path), "%s/events/mmap_lock/filter", kt->tr.dir);
-	snprintf(filter, sizeof(filter), "common_pid == %d", pid);
+	/*
+	 * Every thread of a threaded victim takes the read lock in exit_mm():
+	 * keep to the write lock, which only exit_mmap() takes then (its
+	 * end is what kobs_finish() needs), or the events of one kill would
+	 * not fit in struct kobs.
+	 */
+	snprintf(filter, sizeof(filter), "common_pid >= %d && common_pid <= %d%s",
+		 lo, hi, lo == hi ? "" : " && write == 1");
 	return file_write_str(path, filter);
+}
+
+/* A task of the victim: its pid, or one of its threads' (kobs.tid_*) */
+static bool kobs_task(const struct kobs *k, pid_t tid)
+{
+	return tid == k->pid || (tid >= k->tid_lo && tid <= k->tid_hi);
 }
 
 void kobs_init(struct kobs *k, pid_t pid)
@@ -134,6 +152,7 @@ void kobs_init(struct kobs *k, pid_t pid)
 	k->pid = pid;
 	k->kill_sig = k->mark = k->queued = k->wake = k->reap_start = -1;
 	k->reap_finish = -1;
+	k->tid_lo = k->tid_hi = -1;
 	k->skip = k->reap_end = k->exit_start = k->mmap_start = -1;
 	k->unmap_end = k->mmap_end = k->chld = -1;
 	k->delay_ms = k->reap_dur_us = k->attempts = k->anon_left_kb = -1;
@@ -166,7 +185,7 @@ void kobs_feed(struct kobs *k, const struct trace_event *ev)
 	if (!strncmp(n, "mmap_lock_", 10)) {
 		char w[8] = "";
 
-		if (ev->task_pid != k->pid || k->exit_start < 0 ||
+		if (!kobs_task(k, ev->task_pid) || k->exit_start < 0 ||
 		    k->nmm >= KO_MM_MAX)
 			return;
 		fstr(ev, "write", w, sizeof(w));
@@ -190,7 +209,7 @@ void kobs_feed(struct kobs *k, const struct trace_event *ev)
 
 		if (sig == 9 && fnum(ev, "pid") == k->pid)
 			first(&k->kill_sig, ev);
-		else if (sig == 17 && ev->task_pid == k->pid)
+		else if (sig == 17 && kobs_task(k, ev->task_pid))
 			first(&k->chld, ev);
 		return;
 	}

@@ -33,9 +33,10 @@
  * set up, watch and stop everything.  Measured per kill, time 0 =
  * oom:mark_victim: "freed" = the earlier of the reaper's pass ending
  * (oom:finish_task_reaping, on both kernels) and the victim's exit_mmap()
- * ending (its last mmap_lock release; SIGCHLD for the threaded victim,
- * whose exit_mmap() runs in whichever thread is last).
+ * ending (the write-lock release in whichever of its threads is last to
+ * exit; failing that, the SIGCHLD that thread sends for the group).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -152,6 +153,29 @@ static void load_stop(struct load *l)
 	file_write_str(PARENT "/cpu.weight", "100");
 }
 
+/* The lowest and highest thread id of @pid, from /proc/PID/task */
+static void tid_range(pid_t pid, pid_t *lo, pid_t *hi)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	*lo = *hi = pid;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		die("starved: %s: %s", path, strerror(errno));
+	while ((d = readdir(dir))) {
+		pid_t t = atoi(d->d_name);
+
+		if (t > 0 && t < *lo)
+			*lo = t;
+		if (t > *hi)
+			*hi = t;
+	}
+	closedir(dir);
+}
+
 static void one_starved(const struct bopts *o, struct ktrace *kt,
 			struct memcg *cg, enum scase c, const char *cfg,
 			int rep, bool thp)
@@ -162,7 +186,7 @@ static void one_starved(const struct bopts *o, struct ktrace *kt,
 	struct kobs k;
 	struct rec r;
 	char max[32];
-	pid_t trigger, pid;
+	pid_t trigger, pid, tid_lo, tid_hi;
 	int64_t t_trig, t_freed;
 	long huge;
 	int err;
@@ -176,7 +200,13 @@ static void one_starved(const struct bopts *o, struct ktrace *kt,
 		die("starved: victim: %s", strerror(err));
 	pid = v.pid;
 	huge = proc_smaps_kb(pid, "AnonHugePages");
-	ktrace_follow(kt, pid);
+	if (threads)
+		tid_range(pid, &tid_lo, &tid_hi);
+	else
+		tid_lo = tid_hi = pid;
+	err = ktrace_follow_range(kt, tid_lo, tid_hi);
+	if (err)
+		die("starved: mmap_lock filter: %s", strerror(err));
 	err = memcg_freeze(cg, 10000);
 	if (err)
 		die("starved: freeze: %s", strerror(err));
@@ -189,6 +219,8 @@ static void one_starved(const struct bopts *o, struct ktrace *kt,
 	if (trigger < 0)
 		die("starved: trigger: %s", strerror(-trigger));
 	kobs_init(&k, pid);
+	k.tid_lo = tid_lo;
+	k.tid_hi = tid_hi;
 	kobs_collect(kt, &k, kobs_freed, OOM_REAP_DELAY_DEFAULT_MS + 20000);
 	t_freed = kobs_freed_at(&k);
 	load_stop(&load);
