@@ -24,7 +24,9 @@ done
 mode=${mode:-full}
 [ $# -gt 0 ] && sections="$*"
 reps=${reps:-}
-sections=${sections:-order lmkd sparse frozen delay ctl storm profile starved stock robust}
+# The comparisons with stock 7.3 first: then every boot runs them fresh
+# from its start, the first as well as the later ones (bench/run.sh)
+sections=${sections:-starved stock robust order lmkd sparse frozen delay ctl storm profile}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
