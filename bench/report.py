@@ -219,7 +219,7 @@ def md_sparse(S, P, plot):
     if not sp.get("rows") and not sp.get("skipped"):
         return
     rows = sp["rows"]
-    P("## 1b. Sparse address space")
+    P("## 5b. Sparse address space")
     P("")
     touch = rows[0]["touch_mib"] if rows else "?"
     P(f"One `MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE` mapping of 1 TiB or 16 TiB of which {touch} MiB "
@@ -236,7 +236,7 @@ def md_sparse(S, P, plot):
       "`exit_mm()` (selftests/lib/exit_stop.h), then `process_mrelease()`, which does all the "
       "freeing.  Measured: **the syscall's time** (CLOCK_MONOTONIC around it); `duration_us` of "
       "its `oom:reap_result` beside it.")
-    P("* **THP on**: the victim is set up with THP `always` (see section 1), so the written chunks "
+    P("* **THP on**: the victim is set up with THP `always` (see section 5), so the written chunks "
       "are PMD-mapped (huge MiB = `AnonHugePages` of the victim before the kill).")
     P("")
     P("forward/reverse = `vm.oom_reap_order` 0/1; sizes, ways, THP and orders interleaved in "
@@ -283,12 +283,15 @@ def summarize(recs, footprint):
     def target(name, value, op, goal, unit="", note="", ci=None):
         met = None
         if value is not None:
-            met = value <= goal if op == "<=" else value >= goal
+            met = (abs(value - 1) <= goal if op == "±" else
+                   value <= goal if op == "<=" else value >= goal)
         resolved = None
         if ci:
             lo, hi = ci
-            # the interval lies wholly on one side of the goal
-            resolved = (hi <= goal or lo > goal) if op == "<=" else (lo >= goal or hi < goal)
+            if op == "±":	# a ratio within 1 ± goal: inside it, or wholly outside
+                resolved = (1 - goal <= lo and hi <= 1 + goal) or hi < 1 - goal or lo > 1 + goal
+            else:		# the interval lies wholly on one side of the goal
+                resolved = (hi <= goal or lo > goal) if op == "<=" else (lo >= goal or hi < goal)
         S["targets"].append({"name": name, "value": value, "op": op, "goal": goal,
                              "unit": unit, "met": met, "note": note, "ci": ci,
                              "resolved": resolved})
@@ -763,7 +766,7 @@ def plots(recs, S, outdir, workdir):
             plots_.append(f"'{sec}_{xi}_bad.dat' using 1:2 with points pt 6 ps 0.8 lc rgb '#aaaaaa' {t2}")
             plots_.append(f"'{sec}_{xi}_med.dat' using 1:2 with lines lw 3 lc rgb '#d62728' {t3}")
         what = "memcg OOM kill, delay 0" if sec == "order" else "pidfd SIGKILL + process_mrelease()"
-        script = (f"set title 'Section 1: kill → memory freed ({what}), {S['meta'].get('size_mib', '?')} MiB victim'\n"
+        script = (f"set title 'Section 5: kill → memory freed ({what}), {S['meta'].get('size_mib', '?')} MiB victim'\n"
                   f"set ylabel 'ms from the kill'\nset yrange [0:*]\nset grid ytics\nset bmargin 4\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\nset key top left\n"
                   f"plot {', '.join(plots_)}\n")
@@ -786,7 +789,7 @@ def plots(recs, S, outdir, workdir):
                 pl.append(f"'sparse_{x}.dat' using 1:2 with points pt 7 ps 0.8 "
                           f"lc rgb '{'#d62728' if cfg == 'reverse' else '#1f77b4'}' notitle")
             x += 0.5
-        script = ("set title 'Section 1b: sparse mapping, reaper pass (reaper) / process_mrelease() call (mrel.); fwd blue, rev red'\n"
+        script = ("set title 'Section 5b: sparse mapping, reaper pass (reaper) / process_mrelease() call (mrel.); fwd blue, rev red'\n"
                   "set logscale y\nset ylabel 'ms (log)'\nset grid ytics\nset bmargin 6\n"
                   "set xtics font ',7'\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.3:{x}]\n"
@@ -800,7 +803,7 @@ def plots(recs, S, outdir, workdir):
                                     for i, r in enumerate(by(recs, sec="frozen", cfg=cfg))
                                     if r.get("t_reap_start")] or [(xi, "NaN")]
     if by(recs, sec="frozen"):
-        script = ("set title 'Section 2: frozen victim, delay 2000 ms: kill → reaper starts'\n"
+        script = ("set title 'Section 6: frozen victim, delay 2000 ms: kill → reaper starts'\n"
                   "set logscale y\nset ylabel 'ms (log)'\nset grid ytics\n"
                   "set xtics ('bypass on' 1, 'bypass off' 2)\nset xrange [0.5:2.5]\n"
                   "plot 'frozen_1.dat' using 1:2 with points pt 7 title 'bypass on', "
@@ -819,7 +822,7 @@ def plots(recs, S, outdir, workdir):
                     j.append((d + 15, r["t_wake"] * r["jiffies_rate"]))
             if r.get("t_reap_end") is not None:
                 f.append((d, r["t_reap_end"]))
-        script = ("set title 'Section 3: delay honoured and bounded (pinned victim)'\n"
+        script = ("set title 'Section 7: delay honoured and bounded (pinned victim)'\n"
                   "set xlabel 'vm.oom_reap_delay_ms'\nset ylabel 'ms from the kill'\n"
                   "set grid\nset key top left\nset xrange [-100:2100]\n"
                   "plot 'delay_w.dat' using 1:2 with points pt 7 title 'reaper woken (wake_reaper), CLOCK_MONOTONIC', "
@@ -843,7 +846,7 @@ def plots(recs, S, outdir, workdir):
             data[f"ctl_{xi}.dat"] = pts or [(xi, "NaN")]
             xt.append(f'"{label}" {xi}')
             pl.append(f"'ctl_{xi}.dat' using 1:2 with points pt 7 notitle")
-        script = ("set title 'Section 4: control plane, time per operation'\nset logscale y\n"
+        script = ("set title 'Section 8: control plane, time per operation'\nset logscale y\n"
                   "set ylabel 'µs per operation (log)'\nset grid ytics\nset bmargin 4\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(names) + 0.5}]\n"
                   f"plot {', '.join(pl)}\n")
@@ -860,7 +863,7 @@ def plots(recs, S, outdir, workdir):
             data[f"storm_{xi}.dat"] = pts or [(xi, "NaN")]
             xt.append(f'"{"no listener" if cfg == "none" else cfg + " listening"}" {xi}')
             pl.append(f"'storm_{xi}.dat' using 1:2 with points pt 7 ps 1.2 notitle")
-        script = ("set title 'Section 5: OOM kill loop, ms per kill (chunks interleaved)'\n"
+        script = ("set title 'Section 4: OOM kill loop, ms per kill (chunks interleaved)'\n"
                   "set ylabel 'ms per kill'\nset yrange [0:*]\nset grid ytics\n"
                   f"set xtics ({', '.join(xt)})\nset xrange [0.5:{len(cfgs) + 0.5}]\n"
                   f"plot {', '.join(pl)}\n")
@@ -954,6 +957,8 @@ def md(S, host, made, recs):
         else:
             val = f"{v:.2f}" if isinstance(v, float) else str(v)
         goal = f"{t['op'].replace('<=', '≤').replace('>=', '≥')} {t['goal']}{(' ' + t['unit']) if t['unit'] and t['unit'] != '×' else ('×' if t['unit'] == '×' else '')}"
+        if t["op"] == "±":
+            goal = f"1 ± {t['goal']:.2f}"
         mark = "–" if t["met"] is None else ("met" if t["met"] else "**missed**")
         if t.get("resolved") is False:
             mark += " (not resolved: the interval spans the target)"
@@ -976,13 +981,97 @@ def md(S, host, made, recs):
       "is missed, with the evidence, is in the section concerned and in README.md "
       "(\"Benchmarks\").")
     P("")
+    # 1-3: against stock 7.3 (report_cmp.py, report_robust.py)
     import report_cmp
-    report_cmp.md(S.get("cmp") or {}, P)
     import report_robust
+    report_cmp.md(S.get("cmp") or {}, P, "starved")
     report_robust.md(S.get("robust") or {}, P)
+    report_cmp.md(S.get("cmp") or {}, P, "stock")
+
+    # 5
+    st = S["storm"]
+    P("## 4. Cost of the family, and the event stream under an OOM storm")
+    P("")
+    P("Each kill: `clone3(CLONE_INTO_CGROUP)` into a cgroup with `memory.max=4M`, the child touches "
+      "memory until the memcg OOM-kills it in its page fault, we reap it and start the next.  "
+      "Default policy (delay 2000 ms), so each kill makes three notifications (victim, "
+      "reap-queued, reap-done 2 s later).  Listeners write to a file in the guest's RAM.  "
+      "**delivered** counts, per kill of the timed loop, which of its three events reached the "
+      "listener (matched by pid); lost = expected − delivered; seq missing = gaps in the family's "
+      "sequence numbers over everything the listener got.")
+    P("")
+    f = st.get("finegrain")
+    if f:
+        P(f"**Fine-grained, in the storm process**: blocks of {f['block']} kills, {f['kills']} kills "
+          "in all, the kind of block rotating: `left` = no socket is a member, the kernel builds "
+          "no notification (`genl_has_listeners()`); `queued` = a socket is a member but nobody "
+          "reads during the block (it is drained afterwards, untimed): the kernel builds and "
+          "queues every notification in the OOM path, nothing else; `read` = a receiver thread "
+          "reads them as they come (adds its wakeups and CPU time on the 2-vCPU guest).")
+        P("")
+        P("| block | n | ms per kill | ÷ left, paired (median [IQR]) | overhead per kill − left, paired: µs (95 % interval) | overhead, % (95 % interval) | messages |")
+        P("|---|---|---|---|---|---|---|")
+        for k, x in f["kinds"].items():
+            if k == "left":
+                P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | 1 | 0 | 0 | {x['messages']} |")
+                continue
+            P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | "
+              f"{fstat(x.get('paired'), 3) if x.get('paired') else '–'} | "
+              f"{fsigned(x.get('diff_us', {}).get('median'))} ({fci(x.get('ci_diff_us'), '{:+.0f}')}) | "
+              f"{fsigned(pct(x.get('paired')), 1)} ({fci(x.get('ci_pct'), '{:+.1f}')}) | {x['messages']} |")
+        P("")
+        q = f["kinds"].get("queued")
+        if q and q.get("pairs"):
+            P(f"**Listener cost in the OOM path** (for comparing kernels: the `queued` block against "
+              f"`left`): **{fsigned(q['diff_us'].get('median'))} µs per kill** (95 % interval "
+              f"{fci(q.get('ci_diff_us'), '{:+.0f}')} µs), **{fsigned(pct(q.get('paired')), 1)} %** "
+              f"(95 % interval {fci(q.get('ci_pct'), '{:+.1f}')} %), the median of {q['pairs']} "
+              f"paired repetitions (rounds), each a {f['block']}-kill `queued` block next to a "
+              f"{f['block']}-kill `left` block of the same round; {f['kinds']['queued']['ms_per_kill'].get('n', 0) * f['block']} "
+              f"kills per kind.  The interval is a bootstrap of the median over the rounds.")
+            P("")
+        import report_cost
+        report_cost.md(st.get("cost"), P)
+        P("**Listener processes**, chunks of kills without a listener and with one started before "
+          "and stopped after (interleaved, order alternating):")
+        P("")
+    P("| listener | chunks | kills | ms per kill | with ÷ without | paired per chunk | overhead per kill, paired: µs (95 % interval) | % (95 % interval) | delivered / expected |")
+    P("|---|---|---|---|---|---|---|---|---|")
+    for cfg, v in st["overhead"].items():
+        P(f"| {cfg} | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | "
+          f"{fratio(v.get('ratio'))} | {fstat(v.get('paired'), 3) if v.get('paired') else '–'} | "
+          f"{fsigned(v.get('diff_us', {}).get('median'))} ({fci(v.get('ci_diff_us'), '{:+.0f}')}) over {v.get('pairs', 0)} pairs | "
+          f"{fsigned(pct(v.get('paired')), 1)} ({fci(v.get('ci_pct'), '{:+.1f}')}) | "
+          f"{v['delivered']} / {v['expected']} |" if cfg != "none" else
+          f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – | – | – |")
+    P("")
+    nn = st["overhead"].get("none", {}).get("ms_per_kill", {})
+    if nn.get("n"):
+        P(f"Noise floor: the no-listener chunks alone spread "
+          f"{100 * (nn['p75'] - nn['p25']) / nn['median']:.1f} % (IQR) and "
+          f"{100 * (nn['max'] - nn['min']) / nn['median']:.1f} % (min–max) around their median, "
+          f"against a 2 % target.")
+        P("")
+    for s in st["session"]:
+        P(f"**One {s['kills']}-kill session with `{s['cfg']}`**: {s['killed']} children OOM-killed "
+          f"in {s['loop_ms'] / 1000:.1f} s ({s['ms_per_kill']:.1f} ms per kill); events of those kills "
+          f"delivered {s['delivered']} of {s['expected']} (victim {s['k_victim']}, reap-queued "
+          f"{s['k_queued']}, reap-done {s['k_done']}); {s['events']} events received in all; "
+          f"seq missing {s['seq_missing']}, duplicates {s['seq_dup']}; the listener's own lost records "
+          f"{s['lost_records']} (count {s['lost_count']}); kernel `events-dropped` "
+          f"+{s['kernel_dropped']}, kernel victims +{s['kernel_victims']}; listener VmHWM "
+          f"{s['hwm_kb']} kB"
+          + (f", CPU time {s['cpu_ms']} ms ({s['cpu_ms'] * 1000 / max(s['events'] or 1, 1):.0f} µs per event "
+             f"received), {s['wakeups']} wakeups" if s.get("cpu_ms") is not None else "")
+          + f"; socket buffers: net.core.rmem_default {s['rmem_default']}, "
+          f"rmem_max {s['rmem_max']}"
+          + (f"; ENOBUFS {s['enobufs']}, delivery latency avg {s['lat_avg_us']} µs, max {s['lat_max_us']} µs"
+             if s.get("enobufs") is not None else "") + ".")
+        P("")
+    plot("storm")
 
     # 1
-    P("## 1. Traversal order: reaper vs exit_mmap()")
+    P("## 5. Traversal order: reaper vs exit_mmap()")
     P("")
     P(f"Victim: {meta.get('size_mib', '?')} MiB of touched anonymous memory, either over "
       f"{meta.get('vmas', '?')} VMAs (\"many\", separated by guard pages so they cannot merge) "
@@ -1020,7 +1109,7 @@ def md(S, host, made, recs):
     P("")
     pb = S.get("probe", {})
     if pb.get("stats", {}).get("n"):
-        P(f"**Host parallelism during section 1** (probe, lower of before/after each kill): "
+        P(f"**Host parallelism during section 5** (probe, lower of before/after each kill): "
           f"{fstat(pb['stats'], 2)}; {100 * pb['share_ok']:.0f} % of the kills had both probes ≥ {PAR_OK}.")
         P("")
     for sec, cfgs, title in (("order", ("reverse", "forward", "none"), "OOM kill"),
@@ -1162,7 +1251,7 @@ def md(S, host, made, recs):
 
     # 2
     fr = S["frozen"]
-    P("## 2. Frozen victims")
+    P("## 6. Frozen victims whose mm is pinned")
     P("")
     P("Victim frozen with the cgroup v2 freezer (`cgroup.freeze`), then OOM-killed by lowering "
       "`memory.max` from outside; `vm.oom_reap_delay_ms` at its default 2000.  Its mm is pinned "
@@ -1174,7 +1263,7 @@ def md(S, host, made, recs):
       "`memory_max_write()` (reclaim, `out_of_memory()`, `cond_resched()`) until the reaper has "
       "freed the memory; on this PREEMPT_LAZY kernel `cond_resched()` does not yield, so a "
       "reaper woken on that CPU waits for the next tick.  Compare kill→reap start here with the "
-      "delay-0 row of section 3, where the victim kills itself and nobody spins.")
+      "delay-0 row of section 7, where the victim kills itself and nobody spins.")
     P("")
     P("| THP | config | n | kill→queued | kill→reaper woken | kill→reap start | kill→freed | reason |")
     P("|---|---|---|---|---|---|---|---|")
@@ -1194,7 +1283,7 @@ def md(S, host, made, recs):
     plot("frozen")
 
     # 3
-    P("## 3. Delay")
+    P("## 7. Delay")
     P("")
     P("A victim that cannot exit by itself (mm pinned from outside), OOM-killed in its own page "
       "fault, bypass on, order reverse.  **woken** = `oom:wake_reaper` (the timer fired, or the "
@@ -1219,7 +1308,7 @@ def md(S, host, made, recs):
 
     # 4
     ct = S["ctl"]
-    P("## 4. Control plane")
+    P("## 8. Control plane")
     P("")
     P("In-process, per operation (µs): `nl` = one `policy-get` request/reply on an open generic "
       "netlink socket (our raw-socket client, bench/src/genl.c); `nl-cold` = socket + family "
@@ -1242,91 +1331,9 @@ def md(S, host, made, recs):
     P("")
     plot("ctl")
 
-    # 5
-    st = S["storm"]
-    P("## 5. Event stream under an OOM storm")
-    P("")
-    P("Each kill: `clone3(CLONE_INTO_CGROUP)` into a cgroup with `memory.max=4M`, the child touches "
-      "memory until the memcg OOM-kills it in its page fault, we reap it and start the next.  "
-      "Default policy (delay 2000 ms), so each kill makes three notifications (victim, "
-      "reap-queued, reap-done 2 s later).  Listeners write to a file in the guest's RAM.  "
-      "**delivered** counts, per kill of the timed loop, which of its three events reached the "
-      "listener (matched by pid); lost = expected − delivered; seq missing = gaps in the family's "
-      "sequence numbers over everything the listener got.")
-    P("")
-    f = st.get("finegrain")
-    if f:
-        P(f"**Fine-grained, in the storm process**: blocks of {f['block']} kills, {f['kills']} kills "
-          "in all, the kind of block rotating: `left` = no socket is a member, the kernel builds "
-          "no notification (`genl_has_listeners()`); `queued` = a socket is a member but nobody "
-          "reads during the block (it is drained afterwards, untimed): the kernel builds and "
-          "queues every notification in the OOM path, nothing else; `read` = a receiver thread "
-          "reads them as they come (adds its wakeups and CPU time on the 2-vCPU guest).")
-        P("")
-        P("| block | n | ms per kill | ÷ left, paired (median [IQR]) | overhead per kill − left, paired: µs (95 % interval) | overhead, % (95 % interval) | messages |")
-        P("|---|---|---|---|---|---|---|")
-        for k, x in f["kinds"].items():
-            if k == "left":
-                P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | 1 | 0 | 0 | {x['messages']} |")
-                continue
-            P(f"| {k} | {x['ms_per_kill'].get('n', 0)} | {fstat(x['ms_per_kill'], 2)} | "
-              f"{fstat(x.get('paired'), 3) if x.get('paired') else '–'} | "
-              f"{fsigned(x.get('diff_us', {}).get('median'))} ({fci(x.get('ci_diff_us'), '{:+.0f}')}) | "
-              f"{fsigned(pct(x.get('paired')), 1)} ({fci(x.get('ci_pct'), '{:+.1f}')}) | {x['messages']} |")
-        P("")
-        q = f["kinds"].get("queued")
-        if q and q.get("pairs"):
-            P(f"**Listener cost in the OOM path** (for comparing kernels: the `queued` block against "
-              f"`left`): **{fsigned(q['diff_us'].get('median'))} µs per kill** (95 % interval "
-              f"{fci(q.get('ci_diff_us'), '{:+.0f}')} µs), **{fsigned(pct(q.get('paired')), 1)} %** "
-              f"(95 % interval {fci(q.get('ci_pct'), '{:+.1f}')} %), the median of {q['pairs']} "
-              f"paired repetitions (rounds), each a {f['block']}-kill `queued` block next to a "
-              f"{f['block']}-kill `left` block of the same round; {f['kinds']['queued']['ms_per_kill'].get('n', 0) * f['block']} "
-              f"kills per kind.  The interval is a bootstrap of the median over the rounds.")
-            P("")
-        import report_cost
-        report_cost.md(st.get("cost"), P)
-        P("**Listener processes**, chunks of kills without a listener and with one started before "
-          "and stopped after (interleaved, order alternating):")
-        P("")
-    P("| listener | chunks | kills | ms per kill | with ÷ without | paired per chunk | overhead per kill, paired: µs (95 % interval) | % (95 % interval) | delivered / expected |")
-    P("|---|---|---|---|---|---|---|---|---|")
-    for cfg, v in st["overhead"].items():
-        P(f"| {cfg} | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | "
-          f"{fratio(v.get('ratio'))} | {fstat(v.get('paired'), 3) if v.get('paired') else '–'} | "
-          f"{fsigned(v.get('diff_us', {}).get('median'))} ({fci(v.get('ci_diff_us'), '{:+.0f}')}) over {v.get('pairs', 0)} pairs | "
-          f"{fsigned(pct(v.get('paired')), 1)} ({fci(v.get('ci_pct'), '{:+.1f}')}) | "
-          f"{v['delivered']} / {v['expected']} |" if cfg != "none" else
-          f"| none | {v['ms_per_kill'].get('n', 0)} | {v['kills']} | {fstat(v['ms_per_kill'], 2)} | 1 | – | – | – | – |")
-    P("")
-    nn = st["overhead"].get("none", {}).get("ms_per_kill", {})
-    if nn.get("n"):
-        P(f"Noise floor: the no-listener chunks alone spread "
-          f"{100 * (nn['p75'] - nn['p25']) / nn['median']:.1f} % (IQR) and "
-          f"{100 * (nn['max'] - nn['min']) / nn['median']:.1f} % (min–max) around their median, "
-          f"against a 2 % target.")
-        P("")
-    for s in st["session"]:
-        P(f"**One {s['kills']}-kill session with `{s['cfg']}`**: {s['killed']} children OOM-killed "
-          f"in {s['loop_ms'] / 1000:.1f} s ({s['ms_per_kill']:.1f} ms per kill); events of those kills "
-          f"delivered {s['delivered']} of {s['expected']} (victim {s['k_victim']}, reap-queued "
-          f"{s['k_queued']}, reap-done {s['k_done']}); {s['events']} events received in all; "
-          f"seq missing {s['seq_missing']}, duplicates {s['seq_dup']}; the listener's own lost records "
-          f"{s['lost_records']} (count {s['lost_count']}); kernel `events-dropped` "
-          f"+{s['kernel_dropped']}, kernel victims +{s['kernel_victims']}; listener VmHWM "
-          f"{s['hwm_kb']} kB"
-          + (f", CPU time {s['cpu_ms']} ms ({s['cpu_ms'] * 1000 / max(s['events'] or 1, 1):.0f} µs per event "
-             f"received), {s['wakeups']} wakeups" if s.get("cpu_ms") is not None else "")
-          + f"; socket buffers: net.core.rmem_default {s['rmem_default']}, "
-          f"rmem_max {s['rmem_max']}"
-          + (f"; ENOBUFS {s['enobufs']}, delivery latency avg {s['lat_avg_us']} µs, max {s['lat_max_us']} µs"
-             if s.get("enobufs") is not None else "") + ".")
-        P("")
-    plot("storm")
-
     # 6
     fp = S["footprint"]
-    P("## 6. Footprint")
+    P("## 9. Footprint")
     P("")
     if fp.get("oomctl_stripped"):
         P(f"* `oomctl` stripped: **{fp['oomctl_stripped'] / 1024:.1f} KiB** "
