@@ -215,7 +215,8 @@ static void help(void)
 	}
 	printf("Robust futexes: delay 0, a delay shorter than a victim needs to exit,\n"
 	       "or frozen-bypass on can leave processes waiting on a robust mutex the\n"
-	       "victim held hanging forever (oomctl(8), SETTINGS).\n");
+	       "victim held hanging forever; delay 0 races even a victim that runs at\n"
+	       "once (oomctl(8), SETTINGS).\n");
 	printf("\nOptions:\n");
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_def *d = &options[i];
