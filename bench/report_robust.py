@@ -86,7 +86,7 @@ def summarize(recs, target):
 
 
 def md(D, P):
-    P("## Delay 0 and robust futexes")
+    P("## 2. Delay 0 and robust futexes")
     P("")
     rows = _rows(D)
     if not rows:
