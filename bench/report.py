@@ -934,8 +934,10 @@ def md(S, host, made, recs):
     P(f"| repetitions | per configuration: see n in each table (mode {meta.get('mode', '?')}); VM time {host.get('vm_seconds', '?')} s, whole `make bench` {host.get('total_seconds', '?')} s |")
     P(f"| oomctl | {meta.get('oomctl', '?')} |")
     if S.get("kept"):
-        P(f"| kept | sections {', '.join(S['kept']['sections'])} are from the run of "
-          f"{S['kept']['date']} (`BENCH_KEEP=1`: this run measured only the others) |")
+        runs = S["kept"].get("runs") or {S["kept"]["date"]: S["kept"]["sections"]}
+        P("| kept | " + "; ".join(f"sections {', '.join(n)} from the run of {d}"
+                                  for d, n in runs.items())
+          + " (`BENCH_KEEP=1`: this run measured only the others) |")
     P("")
     P("Spread is given as `median [p25–p75] (min–max)`, times in ms unless marked.  "
       "Under TCG absolute times are inflated and noisy; read the ratios.")
@@ -1400,7 +1402,8 @@ def merge_kept(prev, recs, rerun):
 
     A section's records precede its "section" record; a boot starts with
     "meta" and ends with "end".  Earlier boots are renumbered from 101 on so
-    that they stay apart from this run's boots; each kept record says where
+    (and from 201 on when kept a second time) so that they stay apart from
+    this run's boots; each kept record says where
     it came from ("kept_from": the earlier run's date)."""
     date = prev.get("host", {}).get("date", "?")
     out, buf, boots, names = [], [], {}, set()
@@ -1423,11 +1426,16 @@ def merge_kept(prev, recs, rerun):
             buf = []
     for r in out:
         b = r.get("boot", 1)
-        r["boot"] = boots.setdefault(b, 100 + b if b < 100 else b)
-        r["kept_from"] = date
+        r["boot"] = boots.setdefault(b, b + 100)	# kept twice: 2xx, ...
+        r.setdefault("kept_from", date)	# kept twice: the run that measured it
     if not out:
         return recs, None
-    return out + recs, {"date": date, "sections": sorted(names)}
+    runs = {}
+    for r in out:
+        if r["sec"] == "section":
+            runs.setdefault(r["kept_from"], set()).add(r["name"])
+    return out + recs, {"date": date, "sections": sorted(names),
+                        "runs": {d: sorted(n) for d, n in sorted(runs.items())}}
 
 
 
@@ -1465,6 +1473,13 @@ def main():
         with open(a.keep_from) as f:
             prev = json.load(f)
         recs, kept = merge_kept(prev, recs, set((a.sections or "").split(",")))
+    elif any("kept_from" in r for r in recs):	# re-rendered: what was kept, from the records
+        runs = {}
+        for r in recs:
+            if r["sec"] == "section" and "kept_from" in r:
+                runs.setdefault(r["kept_from"], set()).add(r["name"])
+        kept = {"date": max(runs), "sections": sorted(set().union(*runs.values())),
+                "runs": {d: sorted(n) for d, n in sorted(runs.items())}}
     # this run's first boot (kept records of an earlier run come first)
     meta = next((r for r in recs if r["sec"] == "meta" and "kept_from" not in r),
                 next((r for r in recs if r["sec"] == "meta"), {}))
