@@ -17,7 +17,7 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
+.PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock kernel-nonl guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
 	fuzz-netlink soak forward-port
 
 help:
@@ -32,6 +32,7 @@ help:
 	@echo 'make vm         guest + initramfs + boot the plain kernel in check mode (no kernel rebuild)'
 	@echo 'make kernel-debug  the sanitizer kernel make check boots: KASAN, UBSAN, lockdep, kmemleak, ... (build/kobj-debug)'
 	@echo 'make kernel-stock  stock Linux 7.3 from the same base and config, for make bench (build/kobj-stock)'
+	@echo 'make kernel-nonl   the patched kernel with CONFIG_OOM_NETLINK=n, for make bench (build/kobj-nonl)'
 	@echo 'make vm-debug   make vm on that kernel: any kernel report fails the test that caused it'
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
@@ -99,6 +100,11 @@ kernel-debug:
 # the bench's comparisons against the patched kernel (build/kobj-stock).
 kernel-stock:
 	scripts/build-stock-kernel.sh
+
+# The patched kernel with the netlink family compiled out, for make bench's
+# no-listener comparison (build/kobj-nonl).
+kernel-nonl:
+	scripts/build-nonl-kernel.sh
 
 vm-debug:
 	@KERNEL=$(DEBUG_KOBJ)/arch/x86/boot/bzImage scripts/check.sh guest initramfs vm

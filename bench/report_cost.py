@@ -151,6 +151,31 @@ def summarize(recs, target):
                f"no listener + the kworkers' extra time; {r['pairs']} rounds of "
                f"{out['block']}-kill blocks, mean)", r["pct"], "<=", 2, "%",
                ci=r.get("ci_pct"))
+    # y vs n, measured: section cost ("nonl-cmp" blocks, nobody listening)
+    # on the patched kernel and on the same with CONFIG_OOM_NETLINK=n,
+    # booted alternately; the same brackets, the difference is the family
+    nc = by(recs, sec="storm", phase="nonl-cmp")
+    if nc:
+        def bound(x):
+            return sum((t or 0) * per for t, per in (_per_kill(x, h) for h in HOOKS))
+
+        def diff(a, b):
+            return _mean(a) - _mean(b) if _mean(a) is not None and _mean(b) is not None else None
+
+        def diff_pct(a, b, c):
+            d, q = diff(a, b), quantile(c, 0.5)
+            return d / (q * 1000) * 100 if d is not None and q else None
+        y = [bound(x) for x in nc if x.get("family")]
+        n_ = [bound(x) for x in nc if not x.get("family")]
+        out["ynl"] = {"y": stats(y), "n": stats(n_), "y_mean": _mean(y), "n_mean": _mean(n_),
+                      "diff_us": diff(y, n_), "ci_us": boot_ci([y, n_], diff),
+                      "pct": diff_pct(y, n_, base), "ci_pct": boot_ci([y, n_, base], diff_pct),
+                      "boots": len({(x.get("boot"), x.get("family")) for x in nc})}
+        if out["ynl"]["pct"] is not None:
+            target("CONFIG_OOM_NETLINK=y vs =n with no listener, measured: the same brackets on "
+                   "both kernels (section cost, boots alternating), =y − =n, in % of the kill "
+                   "loop's time per kill, mean", out["ynl"]["pct"], "<=", 0.5, "%",
+                   ci=out["ynl"]["ci_pct"])
     n = out["nolistener"]
     if n["mean_pct"] is not None:
         target("CONFIG_OOM_NETLINK=y vs =n with no listener: upper bound (the kernel time "
@@ -242,4 +267,14 @@ def md(c, P):
           f"bound of the family's cost without a listener (the brackets also hold the "
           f"tracepoints' own cost, `put_cred()`, the formatting of the \"Killed process\" line, "
           f"`get_task_struct()`, `timer_setup()`, `put_task_struct()`).")
+    y = c.get("ynl")
+    if y and y.get("diff_us") is not None:
+        P("")
+        P(f"**Measured against CONFIG_OOM_NETLINK=n** (section `cost`: only `left` blocks, on the "
+          f"patched kernel and on the same built with the family compiled out, `make kernel-nonl`, "
+          f"{y['boots']} boots alternating): the three brackets sum to {_f(y['y_mean'])} µs per "
+          f"kill with the family and {_f(y['n_mean'])} µs without; the difference, what the "
+          f"family costs with nobody listening, is **{_f(y['diff_us'], 1, True)} µs per kill** "
+          f"({_ci(y.get('ci_us'), 1, True)}), **{_f(y['pct'], 3, True)} %** of the kill "
+          f"({_ci(y.get('ci_pct'), 3, True)}).")
     P("")

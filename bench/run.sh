@@ -8,6 +8,8 @@
 #   BENCH_REPS=N            repetitions per configuration (default 15)
 #   BENCH_SECTIONS=a,b      only these sections (order lmkd sparse frozen delay ctl storm profile
 #                           starved stock robust)
+#   BENCH_NONL_BOOTS=N      then N boots (default 4) of CONFIG_OOM_NETLINK=n and =y
+#                           alternately, section cost (make kernel-nonl); 0 = none
 #   BENCH_BOOTS=N           boots in all (default 4): the first runs every section on
 #                           the patched kernel, then stock 7.3 (make kernel-stock) and
 #                           the patched kernel alternate, running the sections that
@@ -73,6 +75,15 @@ if [ "$boots" -gt 1 ] && [ ! -f "$stock" ]; then
 	log "no stock 7.3 kernel yet: make kernel-stock"
 	make -s kernel-stock
 fi
+# The family compiled out against compiled in, nobody listening: section
+# cost on CONFIG_OOM_NETLINK=n and =y kernels, booted alternately
+nonl_boots=0
+case ",$want," in *,cost,* | ,all,) nonl_boots=${BENCH_NONL_BOOTS:-4} ;; esac
+nonl=build/kobj-nonl/arch/x86/boot/bzImage
+if [ "$nonl_boots" -gt 0 ]; then
+	log "the kernel with CONFIG_OOM_NETLINK=n: make kernel-nonl"
+	make -s kernel-nonl
+fi
 log "guest binaries (selftests, cli, bench) and initramfs"
 make -s guest-build > build/logs/bench-guest.log 2>&1 || { tail -n 20 build/logs/bench-guest.log; exit 1; }
 make -s -C bench guest GUEST="$top/build/guest" >> build/logs/bench-guest.log 2>&1 ||
@@ -85,12 +96,19 @@ scripts/mkinitramfs.sh 2>> build/logs/bench-guest.log
 : > "$work/records.txt"
 : > "$work/console.txt"
 vm_rc=0 vm_start=$(date +%s)
-for boot in $(seq 1 "$boots"); do
+for boot in $(seq 1 $((boots + nonl_boots))); do
 	append="oombench.mode=$mode oombench.boot=$boot"
 	[ -n "${BENCH_REPS:-}" ] && append+=" oombench.reps=$BENCH_REPS"
 	kernel=build/kobj/arch/x86/boot/bzImage kind=patched
-	if [ "$boot" = 1 ]; then
-		[ -n "${BENCH_SECTIONS:-}" ] && append+=" oombench.sections=$BENCH_SECTIONS"
+	if [ "$boot" -gt "$boots" ]; then	# =n, =y, =n, =y
+		append+=" oombench.sections=cost"
+		[ $(((boot - boots) % 2)) = 1 ] && kernel=$nonl kind=nonl
+	elif [ "$boot" = 1 ]; then
+		# cost runs only in the =n/=y boots below
+		s=${BENCH_SECTIONS:-}
+		s=$(echo ",$s," | sed 's/,cost,/,/g; s/^,//; s/,$//')
+		[ -n "${BENCH_SECTIONS:-}" ] && [ -z "$s" ] && continue
+		[ -n "$s" ] && append+=" oombench.sections=$s"
 	else
 		append+=" oombench.sections=$cmp_run"
 		[ $((boot % 2)) = 0 ] && kernel=$stock kind=stock

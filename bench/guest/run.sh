@@ -48,6 +48,7 @@ if [ "$mode" = smoke ]; then
 	a_storm="-k 5 -C 1 -S 10"
 	a_profile="-s 16 -v 8 -c many"
 	a_starved="-s 8 -c idle,cpumax"
+	n_cost=2
 	a_stock="-s 16 -v 8 -k 5"
 	a_robust="-c 2000,0"
 else
@@ -64,6 +65,9 @@ else
 	# Run on both kernels, on every boot bench/run.sh makes (the
 	# repetitions are per boot)
 	n_starved=4 n_stock=6 n_robust=5
+	# On the patched kernel and the one with CONFIG_OOM_NETLINK=n,
+	# booted alternately by bench/run.sh: rounds of 25 kills
+	n_cost=24
 	a_starved="-s 64"
 	a_stock="-s 256 -v 128 -k 50"
 	a_robust="-c 2000,0"

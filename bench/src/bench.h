@@ -228,7 +228,10 @@ void storm_teardown(struct memcg *cg);
  * The family's cost per kill from kernel timestamps (sec_cost.c): @rounds
  * rounds of three @kills-kill blocks (no listener / queued / read), traced
  */
-void storm_cost(const struct bopts *o, int rounds, int kills);
+void storm_cost(const struct bopts *o, int rounds, int kills, bool left_only,
+		const char *phase);
+/* "left" blocks only, on this kernel; family absent (=n) or not */
+int sec_cost(const struct bopts *o);
 
 /* ---- kernel profile (prof.c) ---- */
 int prof_open(void);

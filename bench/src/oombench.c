@@ -71,6 +71,8 @@ int main(int argc, char **argv)
 		return sec_starved(&o);
 	if (!strcmp(sec, "stock"))
 		return sec_stock(&o);
+	if (!strcmp(sec, "cost"))	/* also with CONFIG_OOM_NETLINK=n */
+		return sec_cost(&o);
 	if (!strcmp(sec, "robust"))
 		return sec_robust(&o);
 	if (!oom_policy_present())

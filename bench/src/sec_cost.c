@@ -337,14 +337,15 @@ static long drain(struct genl *g)
 }
 
 static void block_rec(const struct bopts *o, struct block *blk,
-		      const char *kind, int rep, int kills, int killed,
-		      long msgs)
+		      const char *phase, bool family, const char *kind, int rep,
+		      int kills, int killed, long msgs)
 {
 	struct rec r;
 	char key[32];
 
 	rec_begin(&r, "storm");
-	rec_str(&r, "phase", "cost");
+	rec_str(&r, "phase", phase);
+	rec_int(&r, "family", family);
 	rec_str(&r, "cfg", kind);
 	rec_int(&r, "rep", rep);
 	rec_int(&r, "kills", kills);
@@ -381,9 +382,12 @@ static void block_rec(const struct bopts *o, struct block *blk,
 	rec_end(&r);
 }
 
-void storm_cost(const struct bopts *o, int rounds, int kills)
+void storm_cost(const struct bopts *o, int rounds, int kills, bool left_only,
+		const char *phase)
 {
 	static const char *const kinds[] = { "left", "queued", "read" };
+	int nkinds = left_only ? 1 : 3;
+	bool family;
 	struct tracer t;
 	struct reader x = { 0 };
 	struct genl q;
@@ -411,11 +415,14 @@ void storm_cost(const struct bopts *o, int rounds, int kills)
 	fn = ksym("wake_oom_reaper");
 	snprintf(filter, sizeof(filter), "function == 0x%llx", fn);
 	err = err ?: ev_on(&t, "timer/timer_start", fn ? filter : NULL);
+	/* The sender: absent with CONFIG_OOM_NETLINK=n */
 	fn = ksym("oom_nl_work_fn");
 	snprintf(filter, sizeof(filter), "function == 0x%llx", fn);
-	err = err ?: ev_on(&t, "workqueue/workqueue_queue_work", fn ? filter : NULL);
-	err = err ?: ev_on(&t, "workqueue/workqueue_execute_start", fn ? filter : NULL);
-	err = err ?: ev_on(&t, "workqueue/workqueue_execute_end", fn ? filter : NULL);
+	if (fn) {
+		err = err ?: ev_on(&t, "workqueue/workqueue_queue_work", filter);
+		err = err ?: ev_on(&t, "workqueue/workqueue_execute_start", filter);
+		err = err ?: ev_on(&t, "workqueue/workqueue_execute_end", filter);
+	}
 	if (err) {
 		note("cost: tracepoints: %s", strerror(err));
 		tracer_close(&t);
@@ -429,45 +436,55 @@ void storm_cost(const struct bopts *o, int rounds, int kills)
 	}
 
 	err = genl_open(&x.g);
-	if (!err)
+	family = err != -ENOENT;
+	if (!family && left_only)	/* CONFIG_OOM_NETLINK=n: nobody to join */
+		err = 0;
+	else if (!err)
 		err = genl_open(&q);
 	if (err)
 		die("cost: oom family: %s", strerror(-err));
-	setsockopt(x.g.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	pthread_create(&th, NULL, reader_main, &x);
+	if (family) {
+		setsockopt(x.g.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		pthread_create(&th, NULL, reader_main, &x);
+	}
 	{
 		struct block scratch = { 0 };
 
 		collect(ncpu, fds, &scratch);	/* whatever came before */
 	}
 	for (int p = 0; p < rounds; p++) {
-		for (int i = 0; i < 3; i++) {
-			const char *kind = kinds[(i + p) % 3];
+		for (int i = 0; i < nkinds; i++) {
+			const char *kind = kinds[(i + p) % nkinds];
 			struct block *blk = calloc(1, sizeof(*blk));
 			long m0 = x.msgs, msgs = 0;
 
 			if (!blk)
 				die("cost: out of memory");
-			if (member(&x.g, !strcmp(kind, "read")) ||
-			    member(&q, !strcmp(kind, "queued")))
+			if (!left_only && (member(&x.g, !strcmp(kind, "read")) ||
+					   member(&q, !strcmp(kind, "queued"))))
 				die("cost: membership: %s", strerror(errno));
 			blk->t0 = now_us();
 			storm_run(kills, &killed);
 			blk->t1 = now_us();
 			/* Let the sender finish what the block captured */
 			usleep(20000);
-			member(&q, false);
-			member(&x.g, false);
-			msgs = drain(&q) + x.msgs - m0;
+			if (!left_only) {
+				member(&q, false);
+				member(&x.g, false);
+				msgs = drain(&q) + x.msgs - m0;
+			}
 			collect(ncpu, fds, blk);
-			block_rec(o, blk, kind, p, kills, killed, msgs);
+			block_rec(o, blk, phase, family, kind, p, kills, killed, msgs);
 			free(blk);
 		}
 	}
-	x.stop = true;
-	pthread_join(th, NULL);
-	genl_close(&x.g);
-	genl_close(&q);
+	if (family) {
+		x.stop = true;
+		pthread_join(th, NULL);
+		genl_close(&x.g);
+	}
+	if (!left_only)
+		genl_close(&q);
 	for (int cpu = 0; cpu < ncpu; cpu++)
 		if (fds[cpu] >= 0)
 			close(fds[cpu]);
@@ -475,4 +492,25 @@ void storm_cost(const struct bopts *o, int rounds, int kills)
 	file_write_str(path, "0");
 	tracer_close(&t);
 	note("cost: %d rounds of %d-kill blocks, traced", rounds, kills);
+}
+
+/*
+ * Section "cost": only the "left" blocks of the phase above, on whatever
+ * kernel is booted: bench/run.sh boots the patched kernel and the same
+ * with CONFIG_OOM_NETLINK=n (make kernel-nonl) alternately, and the
+ * difference of their brackets is what the family costs with nobody
+ * listening.  -n rounds of 25 kills.
+ */
+int sec_cost(const struct bopts *o)
+{
+	struct memcg cg;
+	int killed, err;
+
+	err = storm_setup(&cg, "oombench-cost");
+	if (err)
+		die("cost: memcg: %s", strerror(err));
+	storm_run(5, &killed);	/* warm up */
+	storm_cost(o, o->reps, 25, true, "nonl-cmp");
+	storm_teardown(&cg);
+	return 0;
 }

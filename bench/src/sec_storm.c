@@ -539,9 +539,9 @@ int sec_storm(const struct bopts *o)
 		finegrain(o, 1, o->kills);
 	/* the same blocks traced: the cost where it is spent (sec_cost.c) */
 	if (o->kills >= 10)
-		storm_cost(o, o->chunks * 3, 25);
+		storm_cost(o, o->chunks * 3, 25, false, "cost");
 	else
-		storm_cost(o, 1, o->kills);
+		storm_cost(o, 1, o->kills, false, "cost");
 
 	/* overhead: none vs each listener process, interleaved */
 	for (int c = 0; c < o->chunks; c++) {
