@@ -61,6 +61,8 @@ int pin_pid(pid_t pid, int cpu);
 pid_t reaper_pid(void);
 /* Pin the oom_reaper to @cpu; returns 0 or errno (reported, not fatal) */
 int pin_reaper(int cpu);
+/* Let the oom_reaper (and, if @self, the caller) run on CPU 0 and 1 again */
+void unpin_all(bool self);
 int set_oom_score_adj(pid_t pid, int adj);
 /* VmHWM / VmRSS of @pid in kB, -1 if unreadable */
 long proc_status_kb(pid_t pid, const char *key);
@@ -92,6 +94,12 @@ int thp_parse(const char *list, bool want[2]);
  * says so); ENOENT if nothing is left to run.
  */
 int thp_begin(const char *sec, const char *list, bool want[2]);
+/*
+ * thp_begin() for -t @list (NULL: "off,on"): the modes to run, THP off
+ * first, in @modes; their number.  Dies if only THP on was asked for and
+ * the kernel has none.
+ */
+int thp_modes(const char *sec, const char *list, bool modes[2]);
 /* Around a THP-on victim's setup: enabled=always, defrag=always; put back */
 void thp_victim_begin(void);
 void thp_victim_end(void);

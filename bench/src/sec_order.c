@@ -259,16 +259,11 @@ static int run(const struct bopts *o, bool lmkd)
 	struct ocase cases[4];
 	struct ktrace kt;
 	struct memcg cg;
-	bool want[2], modes[2];
+	bool modes[2];
 	int ncases, nmodes = 0, err;
 
 	parse_cases(o, cases, &ncases);
-	if (thp_begin(sec, o->thp ? o->thp : "off,on", want))
-		die("%s: only THP-on configurations asked for, and no THP", sec);
-	if (want[0])
-		modes[nmodes++] = false;
-	if (want[1])
-		modes[nmodes++] = true;
+	nmodes = thp_modes(sec, o->thp, modes);
 	if (pin_self(REAPER_CPU))
 		die("cannot pin to CPU %d", REAPER_CPU);
 	pin_reaper(REAPER_CPU);

@@ -150,37 +150,12 @@ static void one_delay(const struct bopts *o, struct ktrace *kt,
 	rec_end(&r);
 }
 
-/* THP off and on (-t), as in section 1: the victim's heap PMD-mapped */
-static int thp_modes(const struct bopts *o, const char *sec, bool modes[2])
-{
-	bool want[2];
-	int n = 0;
-
-	if (thp_begin(sec, o->thp ? o->thp : "off,on", want))
-		die("%s: only THP-on configurations asked for, and no THP", sec);
-	if (want[0])
-		modes[n++] = false;
-	if (want[1])
-		modes[n++] = true;
-	return n;
-}
-
 static void setup(struct ktrace *kt, struct memcg *cg, const char *name)
 {
 	int err;
 
 	/* Anything may run anywhere: nothing here races the reaper */
-	{
-		pid_t rp = reaper_pid();
-		cpu_set_t all;
-
-		CPU_ZERO(&all);
-		CPU_SET(0, &all);
-		CPU_SET(1, &all);
-		if (rp)
-			sched_setaffinity(rp, sizeof(all), &all);
-		sched_setaffinity(0, sizeof(all), &all);
-	}
+	unpin_all(true);
 	err = ktrace_open(kt, false);
 	if (err)
 		die("tracefs: %s", strerror(err));
@@ -195,7 +170,7 @@ int sec_frozen(const struct bopts *o)
 	struct memcg cg;
 
 	bool modes[2];
-	int nmodes = thp_modes(o, "frozen", modes);
+	int nmodes = thp_modes("frozen", o->thp, modes);
 
 	setup(&kt, &cg, "oombench-frozen");
 	for (int rep = 0; rep < o->reps; rep++) {
@@ -225,7 +200,7 @@ int sec_delay(const struct bopts *o)
 	     tok = strtok_r(NULL, ",", &save))
 		delays[n++] = strtoul(tok, NULL, 10);
 	bool modes[2];
-	int nmodes = thp_modes(o, "delay", modes);
+	int nmodes = thp_modes("delay", o->thp, modes);
 
 	setup(&kt, &cg, "oombench-delay");
 	for (int rep = 0; rep < o->reps; rep++) {

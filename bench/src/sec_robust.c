@@ -157,16 +157,7 @@ int sec_robust(const struct bopts *o)
 		for (int s = 0; s < 2; s++)
 			rows[n++] = (typeof(rows[0])){ delays[i], s };
 
-	{	/* the reaper may run anywhere: CPU 1 is S's when starved */
-		cpu_set_t all;
-		pid_t rp = reaper_pid();
-
-		CPU_ZERO(&all);
-		CPU_SET(0, &all);
-		CPU_SET(1, &all);
-		if (rp)
-			sched_setaffinity(rp, sizeof(all), &all);
-	}
+	unpin_all(false);	/* the reaper anywhere: CPU 1 is S's when starved */
 	err = ktrace_open(&kt, true);
 	if (err)
 		die("tracefs: %s", strerror(err));

@@ -222,7 +222,7 @@ int sec_sparse(const struct bopts *o)
 	/* Time spent per configuration: [case][way][thp][order] */
 	static long long spent[MAX_CASES][2][2][2];
 	struct scase cases[MAX_CASES];
-	bool want[2], modes[2];
+	bool modes[2];
 	char oc[16] = "";
 	int ncases, nmodes = 0;
 
@@ -230,12 +230,7 @@ int sec_sparse(const struct bopts *o)
 	if (file_read("/proc/sys/vm/overcommit_memory", oc, sizeof(oc)) == 0 &&
 	    atoi(oc) == 2)
 		die("sparse: vm.overcommit_memory=2 ignores MAP_NORESERVE: no TiB mappings");
-	if (thp_begin("sparse", o->thp ? o->thp : "off,on", want))
-		die("sparse: only THP-on configurations asked for, and no THP");
-	if (want[0])
-		modes[nmodes++] = false;
-	if (want[1])
-		modes[nmodes++] = true;
+	nmodes = thp_modes("sparse", o->thp, modes);
 	if (pin_self(BENCH_CPU))
 		die("cannot pin to CPU %d", BENCH_CPU);
 	pin_reaper(REAPER_CPU);

@@ -271,7 +271,7 @@ int sec_starved(const struct bopts *o)
 	bool patched = oom_policy_present();
 	const char *const *cfgs = patched ? patched_cfgs : stock_cfgs;
 	int ncfgs = patched ? 2 : 1, ncases = 0, nmodes = 0, err;
-	bool want[2], modes[2];
+	bool modes[2];
 	enum scase cases[C_N];
 	char buf[128], *tok, *save;
 	struct ktrace kt;
@@ -290,12 +290,7 @@ int sec_starved(const struct bopts *o)
 			    tok);
 		cases[ncases++] = i;
 	}
-	if (thp_begin("starved", o->thp ? o->thp : "off,on", want))
-		die("starved: only THP-on configurations asked for, and no THP");
-	if (want[0])
-		modes[nmodes++] = false;
-	if (want[1])
-		modes[nmodes++] = true;
+	nmodes = thp_modes("starved", o->thp, modes);
 
 	/* cgroup2 is mounted by the guest's init: memory and cpu for children */
 	err = file_write_str(CGROUP2_ROOT "/cgroup.subtree_control", "+memory +cpu");
@@ -314,17 +309,7 @@ int sec_starved(const struct bopts *o)
 	err = ktrace_open(&kt, true);
 	if (err)
 		die("tracefs: %s", strerror(err));
-	{	/* anything may run anywhere, as in the frozen section */
-		cpu_set_t all;
-		pid_t rp = reaper_pid();
-
-		CPU_ZERO(&all);
-		CPU_SET(0, &all);
-		CPU_SET(1, &all);
-		if (rp)
-			sched_setaffinity(rp, sizeof(all), &all);
-		sched_setaffinity(0, sizeof(all), &all);
-	}
+	unpin_all(true);	/* anything may run anywhere, as in the frozen section */
 	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
 		die("starved: SCHED_FIFO: %s", strerror(errno));
 

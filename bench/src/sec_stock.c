@@ -57,7 +57,7 @@ int sec_stock(const struct bopts *o)
 	bool patched = oom_policy_present();
 	const char *const *cfgs = patched ? patched_cfgs : stock_cfgs;
 	int ncfgs = patched ? 2 : 1;
-	bool want[2], modes[2], many = false, one = false, mr = false, st = false;
+	bool modes[2], many = false, one = false, mr = false, st = false;
 	struct ocase c_many = { "many", o->vmas }, c_one = { "one", 1 };
 	char buf[128], *tok, *save;
 	struct memcg cg, scg;
@@ -79,12 +79,7 @@ int sec_stock(const struct bopts *o)
 		else
 			die("stock: unknown case '%s' (many, one, mrelease, storm)", tok);
 	}
-	if (thp_begin("stock", o->thp ? o->thp : "off,on", want))
-		die("stock: only THP-on configurations asked for, and no THP");
-	if (want[0])
-		modes[nmodes++] = false;
-	if (want[1])
-		modes[nmodes++] = true;
+	nmodes = thp_modes("stock", o->thp, modes);
 	if (pin_self(REAPER_CPU))
 		die("cannot pin to CPU %d", REAPER_CPU);
 	pin_reaper(REAPER_CPU);

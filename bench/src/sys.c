@@ -178,6 +178,20 @@ int bench_victim_threads(struct victim *v, const struct memcg *cg,
 	return err;
 }
 
+void unpin_all(bool self)
+{
+	pid_t rp = reaper_pid();
+	cpu_set_t all;
+
+	CPU_ZERO(&all);
+	CPU_SET(0, &all);
+	CPU_SET(1, &all);
+	if (rp)
+		sched_setaffinity(rp, sizeof(all), &all);
+	if (self)
+		sched_setaffinity(0, sizeof(all), &all);
+}
+
 const char *kernel_kind(void)
 {
 	return oom_policy_present() ? "patched" : "stock";

@@ -141,3 +141,17 @@ int thp_begin(const char *sec, const char *list, bool want[2])
 	rec_end(&r);
 	return 0;
 }
+
+int thp_modes(const char *sec, const char *list, bool modes[2])
+{
+	bool want[2];
+	int n = 0;
+
+	if (thp_begin(sec, list ? list : "off,on", want))
+		die("%s: only THP-on configurations asked for, and no THP", sec);
+	if (want[0])
+		modes[n++] = false;
+	if (want[1])
+		modes[n++] = true;
+	return n;
+}
