@@ -113,7 +113,7 @@ for boot in $(seq 1 $((boots + nonl_boots))); do
 		append+=" oombench.sections=$cmp_run"
 		[ $((boot % 2)) = 0 ] && kernel=$stock kind=stock
 	fi
-	log "boot $boot/$boots: $kind kernel ($append); console: build/vm-bench.log"
+	log "boot $boot/$((boots + nonl_boots)): $kind kernel ($append); console: build/vm-bench.log"
 	VM_TIMEOUT=${VM_TIMEOUT:-2400} KERNEL=$kernel VM_APPEND="$append ${VM_APPEND:-}" \
 		scripts/run-vm.sh bench >> "$work/console.txt" 2>&1 || vm_rc=$?
 	grep -E '^(bench|oombench):' "$work/console.txt" | tail -n 3 >&2 || true
