@@ -170,7 +170,7 @@ def summarize(recs, target):
         out["ynl"] = {"y": stats(y), "n": stats(n_), "y_mean": _mean(y), "n_mean": _mean(n_),
                       "diff_us": diff(y, n_), "ci_us": boot_ci([y, n_], diff),
                       "pct": diff_pct(y, n_, base), "ci_pct": boot_ci([y, n_, base], diff_pct),
-                      "boots": len({(x.get("boot"), x.get("family")) for x in nc})}
+                      "boots": len(by(recs, sec="section", name="cost"))}
         if out["ynl"]["pct"] is not None:
             target("CONFIG_OOM_NETLINK=y vs =n with no listener, measured: the same brackets on "
                    "both kernels (section cost, boots alternating), =y − =n, in % of the kill "
