@@ -13,7 +13,7 @@ log() { printf 'build-stock-kernel: %s\n' "$*" >&2; }
 
 # build/linux (made or repaired first) holds the base as a tag.
 TREE=$src "$top/scripts/prepare-tree.sh" --ensure
-base=$(git -C "$src" rev-parse oomctl-base^{tree})	# the source, whatever commit holds it
+base=$(git -C "$src" rev-parse "oomctl-base^{tree}")	# the source, whatever commit holds it
 
 # Exported anew when the base changed; a stamp marks a complete export, so
 # an interrupted one is redone.
