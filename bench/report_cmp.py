@@ -138,6 +138,13 @@ def _key(k, order):
     return order.index(name), int(thp)
 
 
+def _starved_rows(st):
+    """(case, thp, figures) in the order of STARVED_CASES, THP off first."""
+    for key, d in sorted(st.items(), key=lambda kv: _key(kv[0], STARVED_CASES)):
+        case, thp = key.split("|")
+        yield case, int(thp), d
+
+
 def md(C, P, part):
     """part: "starved" (results section 1) or "stock" (section 3)."""
     boots = C.get("boots", {})
@@ -164,9 +171,7 @@ def md(C, P, part):
         P("")
         P("| case | THP | config | n | kill→memory back, ms | freed by the reaper |")
         P("|---|---|---|---|---|---|")
-        for key, d in sorted(st.items(), key=lambda kv: _key(kv[0], STARVED_CASES)):
-            case, thp = key.split("|")
-            thp = int(thp)
+        for case, thp, d in _starved_rows(st):
             for c in ("bypass-off", "bypass-on", "stock"):
                 x = d["cfg"][c]
                 if not x["n_all"]:
@@ -177,9 +182,7 @@ def md(C, P, part):
         P("")
         P("| case | what | THP | bypass off ÷ on | stock ÷ bypass on | bypass off ÷ stock |")
         P("|---|---|---|---|---|---|")
-        for key, d in sorted(st.items(), key=lambda kv: _key(kv[0], STARVED_CASES)):
-            case, thp = key.split("|")
-            thp = int(thp)
+        for case, thp, d in _starved_rows(st):
             cells = []
             for key in ("off_on", "stock_on", "off_stock"):
                 r, ci = d[key]

@@ -222,6 +222,11 @@ struct ocase {
 int kill_oom_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 		  const char *sec, const struct ocase *c, const char *cfg,
 		  int rep, bool thp);
+/*
+ * Before those kills: the caller and the oom_reaper on CPU 0 (the victim
+ * runs on CPU 1), the trace with mmap_lock events, the memory cgroup @name
+ */
+void kill_setup(struct ktrace *kt, struct memcg *cg, const char *name);
 int kill_lmkd_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 		   const char *sec, const struct ocase *c, const char *cfg,
 		   int rep, bool thp);

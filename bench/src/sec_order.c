@@ -249,6 +249,23 @@ int kill_lmkd_once(const struct bopts *o, struct ktrace *kt, struct memcg *cg,
 	return 0;
 }
 
+void kill_setup(struct ktrace *kt, struct memcg *cg, const char *name)
+{
+	int err;
+
+	if (pin_self(REAPER_CPU))
+		die("cannot pin to CPU %d", REAPER_CPU);
+	pin_reaper(REAPER_CPU);
+	err = ktrace_open(kt, true);
+	if (err)
+		die("tracefs: %s", strerror(err));
+	if (!kt->mmap_lock)
+		note("no mmap_lock events: exit_mmap() timed by SIGCHLD only");
+	err = memcg_create(cg, name);
+	if (err)
+		die("memcg: %s", strerror(err));
+}
+
 static int run(const struct bopts *o, bool lmkd)
 {
 	static const char *const oom_cfgs[] = { "reverse", "forward", "none" };
@@ -260,21 +277,11 @@ static int run(const struct bopts *o, bool lmkd)
 	struct ktrace kt;
 	struct memcg cg;
 	bool modes[2];
-	int ncases, nmodes = 0, err;
+	int ncases, nmodes;
 
 	parse_cases(o, cases, &ncases);
 	nmodes = thp_modes(sec, o->thp, modes);
-	if (pin_self(REAPER_CPU))
-		die("cannot pin to CPU %d", REAPER_CPU);
-	pin_reaper(REAPER_CPU);
-	err = ktrace_open(&kt, true);
-	if (err)
-		die("tracefs: %s", strerror(err));
-	if (!kt.mmap_lock)
-		note("no mmap_lock events: exit_mmap() timed by SIGCHLD only");
-	err = memcg_create(&cg, lmkd ? "oombench-lmkd" : "oombench-order");
-	if (err)
-		die("memcg: %s", strerror(err));
+	kill_setup(&kt, &cg, lmkd ? "oombench-lmkd" : "oombench-order");
 
 	for (int rep = 0; rep < o->reps; rep++) {
 		for (int ci = 0; ci < ncases; ci++) {

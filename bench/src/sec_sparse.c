@@ -224,7 +224,7 @@ int sec_sparse(const struct bopts *o)
 	struct scase cases[MAX_CASES];
 	bool modes[2];
 	char oc[16] = "";
-	int ncases, nmodes = 0;
+	int ncases, nmodes;
 
 	parse_cases(o, cases, &ncases);
 	if (file_read("/proc/sys/vm/overcommit_memory", oc, sizeof(oc)) == 0 &&

@@ -110,35 +110,37 @@ static pid_t busy_start(int cpu, const char *cg, bool rt)
 	return pid;
 }
 
+/*
+ * Per case: a cpu knob of the victim's parent and where the two busy
+ * loops run (NULL: our cgroup), FIFO or not, and how long to let them run
+ * before the kill (cpumax: until the period's quota is used up)
+ */
+static const struct {
+	const char *knob, *val, *busy_cg;
+	bool busy, rt;
+	int settle_ms;
+} loads[C_N] = {
+	[C_CPUMAX] = { "cpu.max", "20000 100000", BUSY, true, false, 150 },
+	[C_WEIGHT] = { "cpu.weight", "1", HOG, true, false, 0 },
+	[C_RT] = { NULL, NULL, NULL, true, true, 0 },
+};
+
 static void load_start(struct load *l, enum scase c)
 {
+	char path[256];
 	int err;
 
 	l->pid[0] = l->pid[1] = 0;
-	switch (c) {
-	case C_CPUMAX:
-		err = file_write_str(PARENT "/cpu.max", "20000 100000");
+	if (loads[c].knob) {
+		snprintf(path, sizeof(path), "%s/%s", PARENT, loads[c].knob);
+		err = file_write_str(path, loads[c].val);
 		if (err)
-			die("starved: cpu.max: %s", strerror(err));
-		for (int cpu = 0; cpu < 2; cpu++)
-			l->pid[cpu] = busy_start(cpu, BUSY, false);
-		/* Let the loops use up the period's quota: the group throttled */
-		usleep(150000);
-		break;
-	case C_WEIGHT:
-		err = file_write_str(PARENT "/cpu.weight", "1");
-		if (err)
-			die("starved: cpu.weight: %s", strerror(err));
-		for (int cpu = 0; cpu < 2; cpu++)
-			l->pid[cpu] = busy_start(cpu, HOG, false);
-		break;
-	case C_RT:
-		for (int cpu = 0; cpu < 2; cpu++)
-			l->pid[cpu] = busy_start(cpu, NULL, true);
-		break;
-	default:
-		break;
+			die("starved: %s: %s", path, strerror(err));
 	}
+	for (int cpu = 0; loads[c].busy && cpu < 2; cpu++)
+		l->pid[cpu] = busy_start(cpu, loads[c].busy_cg, loads[c].rt);
+	if (loads[c].settle_ms)
+		usleep(loads[c].settle_ms * 1000);
 }
 
 static void load_stop(struct load *l)
@@ -270,7 +272,7 @@ int sec_starved(const struct bopts *o)
 	struct sched_param sp = { .sched_priority = BENCH_PRIO };
 	bool patched = oom_policy_present();
 	const char *const *cfgs = patched ? patched_cfgs : stock_cfgs;
-	int ncfgs = patched ? 2 : 1, ncases = 0, nmodes = 0, err;
+	int ncfgs = patched ? 2 : 1, ncases = 0, nmodes, err;
 	bool modes[2];
 	enum scase cases[C_N];
 	char buf[128], *tok, *save;

@@ -25,9 +25,6 @@
 #include "bench.h"
 #include "oom_policy.h"
 
-#define VICTIM_CPU	1
-#define REAPER_CPU	0
-
 static void storm_block(const struct bopts *o, const char *cfg, int rep)
 {
 	struct rec r;
@@ -62,7 +59,7 @@ int sec_stock(const struct bopts *o)
 	char buf[128], *tok, *save;
 	struct memcg cg, scg;
 	struct ktrace kt;
-	int nmodes = 0, err;
+	int nmodes, err;
 
 	snprintf(buf, sizeof(buf), "%s",
 		 o->cases ? o->cases : "many,one,mrelease,storm");
@@ -80,15 +77,7 @@ int sec_stock(const struct bopts *o)
 			die("stock: unknown case '%s' (many, one, mrelease, storm)", tok);
 	}
 	nmodes = thp_modes("stock", o->thp, modes);
-	if (pin_self(REAPER_CPU))
-		die("cannot pin to CPU %d", REAPER_CPU);
-	pin_reaper(REAPER_CPU);
-	err = ktrace_open(&kt, true);
-	if (err)
-		die("tracefs: %s", strerror(err));
-	err = memcg_create(&cg, "oombench-stock");
-	if (err)
-		die("memcg: %s", strerror(err));
+	kill_setup(&kt, &cg, "oombench-stock");
 	if (st) {
 		int killed;
 
