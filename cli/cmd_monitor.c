@@ -170,7 +170,7 @@ int monitor_run(const struct opts *o, struct mon_source *src, const char *via, i
 	char list[32];
 	int ret = 0;
 
-	if (!o->json && !o->no_header) {
+	if (o->format == FMT_TEXT && !o->no_header) {
 		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
 			 event_class_list(o->events, list, sizeof(list)), via);
 		out_end();

@@ -35,10 +35,56 @@ struct option_def {
 
 static void help(void);
 
+/*
+ * The output formats of -o: text and json for every command, the others
+ * for the commands named (space-separated).
+ */
+static const struct {
+	const char *name;
+	const char *commands;	/* NULL: every command */
+} formats[NFORMATS] = {
+	[FMT_TEXT] = { "text", NULL },
+	[FMT_JSON] = { "json", NULL },
+	[FMT_JOURNAL] = { "journal", "monitor" },
+	[FMT_PROMETHEUS] = { "prometheus", "stats" },
+};
+
+static bool has_word(const char *list, const char *name);
+
+/* "text, json, journal (monitor), prometheus (stats)" */
+static const char *format_syntax(void)
+{
+	static char buf[128];
+	size_t n = 0;
+
+	for (int i = 0; i < NFORMATS && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s%s%s%s",
+				      i ? ", " : "", formats[i].name,
+				      formats[i].commands ? " (" : "",
+				      formats[i].commands ? formats[i].commands : "",
+				      formats[i].commands ? ")" : "");
+	return buf;
+}
+
+static int set_format(struct opts *o, const char *cmd, const char *arg)
+{
+	for (int i = 0; i < NFORMATS; i++) {
+		if (strcmp(arg, formats[i].name))
+			continue;
+		if (cmd && formats[i].commands && !has_word(formats[i].commands, cmd))
+			return usage_error(cmd, "-o %s is an output of %s only", arg,
+					   formats[i].commands);
+		o->format = (enum out_format)i;
+		return -1;
+	}
+	return usage_error(cmd, "-o: unknown output format '%s' (%s)", arg,
+			   format_syntax());
+}
+
 static int set_json(struct opts *o, const char *cmd, const char *arg)
 {
 	(void)cmd, (void)arg;
-	o->json = true;
+	o->format = FMT_JSON;
 	return -1;
 }
 
@@ -126,7 +172,9 @@ static int set_check(struct opts *o, const char *cmd, const char *arg)
 /* In --help's order */
 static const struct option_def options[] = {
 	{ "json", no_argument, 'j', NULL, NULL,
-	  "JSON output (monitor: one object per line)", NULL, set_json },
+	  "JSON output (monitor: one object per line); -o json", NULL, set_json },
+	{ "output", required_argument, 'o', NULL, "FORMAT",
+	  "", format_syntax, set_format },
 	{ "pretty", no_argument, 'p', NULL, NULL, "indented JSON", NULL, set_pretty },
 	{ "no-header", no_argument, 'n', NULL, NULL,
 	  "no header lines in text output", NULL, set_no_header },
@@ -228,7 +276,7 @@ static void help(void)
 			 d->syntax ? " " : "", d->syntax ? d->syntax : "");
 		printf("  %-24s %s%s%s%s%s\n", buf, d->commands ? d->commands : "",
 		       d->commands ? ": " : "", d->values ? d->values() : "",
-		       d->values ? " " : "", d->help);
+		       d->values && *d->help ? " " : "", d->help);
 	}
 	printf("\nDURATION: 250ms, 2s, 1.5s, 2m, 1h; a plain number is milliseconds.\n"
 	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel has no oom\n"
@@ -277,6 +325,9 @@ static int cmd_complete(struct opts *o, int argc, char **argv)
 		for (int w = 0; settings[i].words[w]; w++)
 			printf(" %s", settings[i].words[w]);
 	}
+	printf("\nformats");
+	for (int i = 0; i < NFORMATS; i++)
+		printf(" %s", formats[i].name);
 	printf("\nevents");
 	for (int i = 0; ev_classes[i].name; i++)
 		printf(" %s", ev_classes[i].name);
@@ -391,6 +442,10 @@ int cmdline_parse(int argc, char **argv, struct opts *o,
 	}
 	if ((*cmd)->flags & CMD_PASS_THROUGH)
 		optind = 1;
+	/* -o before the command was checked without one */
+	if (formats[o->format].commands && !has_word(formats[o->format].commands, (*cmd)->name))
+		return usage_error((*cmd)->name, "-o %s is an output of %s only",
+				   formats[o->format].name, formats[o->format].commands);
 	/* The command name, then what getopt left */
 	*args = calloc((size_t)(argc - optind) + 2, sizeof(**args));
 	if (!*args)

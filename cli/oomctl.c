@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 
 	ret = cmdline_parse(argc, argv, &o, &cmd, &nargs, &args);
 	if (ret == -1) {
-		out_init(stdout, o.json, o.pretty);
+		out_init(stdout, o.format == FMT_JSON, o.pretty);
 		ret = cmd->run(&o, nargs, args);
 	}
 	free(args);

@@ -24,8 +24,13 @@ enum {
 	EXIT_DRIFT = 5,		/* apply --check: the policy differs */
 };
 
+/* -o FORMAT (-j is -o json); formats[] in cmdline.c says which commands
+ * take which */
+enum out_format { FMT_TEXT, FMT_JSON, FMT_JOURNAL, FMT_PROMETHEUS, NFORMATS };
+
 struct opts {
-	bool json, pretty, no_header;
+	enum out_format format;
+	bool pretty, no_header;
 	/* monitor */
 	bool has_count, has_timeout, timestamp, tracefs;
 	uint64_t count, timeout_ms;

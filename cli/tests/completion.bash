@@ -63,6 +63,8 @@ check "monitor --events list" "oomctl monitor --events " "$(list events)"
 first_event=$("$oomctl" __complete | awk '$1 == "events" { print $2 }')
 check "monitor --events, second element" "oomctl monitor --events $first_event," \
 	"$(list events | tr ' ' '\n' | sed "/^\$/d; s/^/$first_event,/" | words)"
+check "-o: the output formats" "oomctl -o " "$(list formats)"
+check "-o after a command" "oomctl stats --output " "$(list formats)"
 check "monitor --count takes a number" "oomctl monitor --count " ""
 check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
 tmp=$(mktemp -d)

@@ -59,11 +59,11 @@ void test_cmdline(void)
 	p = parse(NULL);
 	ok(is(&p, "show", 1), "no command means show");
 	p = parse("-j", "-p", NULL);
-	ok(is(&p, "show", 1) && p.o.json && p.o.pretty, "-j -p alone: show, pretty JSON");
+	ok(is(&p, "show", 1) && (p.o.format == FMT_JSON) && p.o.pretty, "-j -p alone: show, pretty JSON");
 	p = parse("--json", "--no-header", "stats", NULL);
-	ok(is(&p, "stats", 1) && p.o.json && p.o.no_header, "--json --no-header stats");
+	ok(is(&p, "stats", 1) && (p.o.format == FMT_JSON) && p.o.no_header, "--json --no-header stats");
 	p = parse("monitor", "-j", "--count", "3", "--timeout", "20s", NULL);
-	ok(is(&p, "monitor", 1) && p.o.json && p.o.has_count && p.o.count == 3 &&
+	ok(is(&p, "monitor", 1) && (p.o.format == FMT_JSON) && p.o.has_count && p.o.count == 3 &&
 	   p.o.has_timeout && p.o.timeout_ms == 20000,
 	   "monitor -j --count 3 --timeout 20s: options after the command");
 	p = parse("monitor", "--events", "victim,policy", "--timestamp", "--tracefs", NULL);
@@ -81,8 +81,24 @@ void test_cmdline(void)
 	ok(is(&p, "apply", 2) && p.o.dry_run && !strcmp(p.args[1], "-"),
 	   "apply - --dry-run: '-' is stdin, not an option");
 	p = parse("dump", "--foo", "-j", NULL);
-	ok(is(&p, "dump", 3) && !p.o.json && !strcmp(p.args[1], "--foo"),
+	ok(is(&p, "dump", 3) && !(p.o.format == FMT_JSON) && !strcmp(p.args[1], "--foo"),
 	   "dump passes its arguments through untouched");
+
+	p = parse("-o", "json", "show", NULL);
+	ok(is(&p, "show", 1) && p.o.format == FMT_JSON, "-o json show: as -j");
+	p = parse("monitor", "-o", "journal", NULL);
+	ok(is(&p, "monitor", 1) && p.o.format == FMT_JOURNAL, "monitor -o journal");
+	p = parse("-o", "prometheus", "stats", NULL);
+	ok(is(&p, "stats", 1) && p.o.format == FMT_PROMETHEUS,
+	   "-o prometheus stats: before the command too");
+	p = parse("-o", "prometheus", "show", NULL);
+	ok(p.ret == 2, "-o prometheus show: a format of stats only, exit 2");
+	p = parse("stats", "-o", "journal", NULL);
+	ok(p.ret == 2, "stats -o journal: a format of monitor only, exit 2");
+	p = parse("-o", "yaml", NULL);
+	ok(p.ret == 2, "-o yaml: unknown format, exit 2");
+	p = parse("-o", NULL);
+	ok(p.ret == 2, "-o without a value: exit 2");
 
 	p = parse("bogus", NULL);
 	ok(p.ret == 2, "unknown command: exit 2");

@@ -97,7 +97,7 @@ void test_monitor(void)
 		.src = { .name = "netlink", .fd = -1, .max_wait_ms = 0,
 			 .read = script_read, .close = script_close },
 		.steps = steps, .n = sizeof(steps) / sizeof(steps[0]),
-		.o = { .json = true, .events = EVC_ALL },
+		.o = { .format = FMT_JSON, .events = EVC_ALL },
 	};
 	char *out = capture(run, &s);
 
@@ -112,7 +112,7 @@ void test_monitor(void)
 	/* --count stops the reading, and --events filters after the sequence */
 	s.next = 0;
 	s.closed = false;
-	s.o = (struct opts){ .json = true, .events = EVC_VICTIM, .has_count = true, .count = 2 };
+	s.o = (struct opts){ .format = FMT_JSON, .events = EVC_VICTIM, .has_count = true, .count = 2 };
 	out = capture(run, &s);
 	{
 		static const char *const want2[] = {
