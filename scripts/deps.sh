@@ -22,6 +22,12 @@ pkgs=(
 	# compiler-rt of -fsanitize=address,undefined,fuzzer (libFuzzer's
 	# libclang_rt.fuzzer is in libclang-rt-14-dev, only a Recommends of clang)
 	clang libclang-rt-14-dev
+	# issue 14, fleets: monitor -o journal (libsystemd, loaded when asked;
+	# systemd-journald and journalctl for the round trip), systemd's own
+	# oomctl to live beside (systemd-oomd), make deb (debhelper, lintian,
+	# fakeroot), the Prometheus parser, ansible-playbook --syntax-check
+	systemd libsystemd-dev systemd-oomd debhelper lintian fakeroot
+	python3-prometheus-client ansible-core
 )
 
 # dpkg-query prints one status line per known package; unknown ones go to
