@@ -169,6 +169,13 @@ static int set_check(struct opts *o, const char *cmd, const char *arg)
 	return -1;
 }
 
+static int set_no_pager(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->no_pager = true;
+	return -1;
+}
+
 /* In --help's order */
 static const struct option_def options[] = {
 	{ "json", no_argument, 'j', NULL, NULL,
@@ -180,6 +187,9 @@ static const struct option_def options[] = {
 	  "no header lines in text output", NULL, set_no_header },
 	{ "version", no_argument, 'V', NULL, NULL, "print the version", NULL, show_version },
 	{ "help", no_argument, 'h', NULL, NULL, "print this help", NULL, show_help },
+	/* systemd's oomctl's: see systemd_oomctl.c */
+	{ "no-pager", no_argument, 0, NULL, NULL,
+	  "ignored (nothing pages); alone, runs systemd's oomctl", NULL, set_no_pager },
 	{ "count", required_argument, 0, "monitor", "N",
 	  "stop after N events", NULL, set_count },
 	{ "timeout", required_argument, 0, "monitor", "DURATION",
@@ -198,6 +208,7 @@ static const struct option_def options[] = {
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static int cmd_complete(struct opts *o, int argc, char **argv);
+static int cmd_help(struct opts *o, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "show", cmd_show, 0, 0, NULL, NULL, CMD_DEFAULT, "",
@@ -216,10 +227,16 @@ static const struct command commands[] = {
 	/* Its arguments are systemd's oomctl's, options included */
 	{ "dump", cmd_dump, 0, ARGS_ANY, NULL, NULL, CMD_PASS_THROUGH, "[ARGS...]",
 	  "run systemd's oomctl dump (systemd-oomd)" },
+	{ "help", cmd_help, 0, 0, NULL, NULL, 0, "", "print this help" },
 	/* Hidden: the word lists of completions/oomctl, for its test */
 	{ "__complete", cmd_complete, 0, ARGS_ANY, NULL, NULL, 0, NULL, NULL },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Any other command, and --no-pager alone: systemd's oomctl */
+static const struct command systemd_command = {
+	"systemd's oomctl", cmd_systemd, 0, ARGS_ANY, NULL, NULL, CMD_PASS_THROUGH, NULL, NULL
+};
 
 /* Is name one of the space-separated words of list? */
 static bool has_word(const char *list, const char *name)
@@ -278,10 +295,20 @@ static void help(void)
 		       d->commands ? ": " : "", d->values ? d->values() : "",
 		       d->values && *d->help ? " " : "", d->help);
 	}
+	printf("\nAny other command, and --no-pager without one, runs systemd's oomctl(1)\n"
+	       "(systemd-oomd) with the same arguments, if it is installed; its help:\n"
+	       "oomctl dump --help.\n");
 	printf("\nDURATION: 250ms, 2s, 1.5s, 2m, 1h; a plain number is milliseconds.\n"
 	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel has no oom\n"
 	       "netlink family, 4 permission denied, 5 apply --check: policy differs.\n"
 	       "See oomctl(8).\n");
+}
+
+static int cmd_help(struct opts *o, int argc, char **argv)
+{
+	(void)o, (void)argc, (void)argv;
+	help();
+	return EXIT_OK;
 }
 
 /*
@@ -325,6 +352,7 @@ static int cmd_complete(struct opts *o, int argc, char **argv)
 		for (int w = 0; settings[i].words[w]; w++)
 			printf(" %s", settings[i].words[w]);
 	}
+	printf("\nsystemd-options %s", systemd_oomctl_options);
 	printf("\nformats");
 	for (int i = 0; i < NFORMATS; i++)
 		printf(" %s", formats[i].name);
@@ -415,19 +443,29 @@ int cmdline_parse(int argc, char **argv, struct opts *o,
 	}
 	argv += optind;
 	argc -= optind;
-	if (argc == 0) {
+	if (argc == 0 && !o->no_pager) {
 		deflt[0] = (char *)find_command(NULL)->name;
 		argv = deflt;
 		argc = 1;
 	}
-	*cmd = find_command(argv[0]);
+	*cmd = argc ? find_command(argv[0]) : NULL;
 	if (!*cmd)
-		return usage_error(NULL, "unknown command '%s'", argv[0]);
+		*cmd = &systemd_command;
+	/* The command, then the whole command line, untouched */
+	if ((*cmd)->flags & CMD_PASS_THROUGH) {
+		*args = calloc((size_t)(optind + argc) + 1, sizeof(**args));
+		if (!*args)
+			return EXIT_FAIL;
+		(*args)[n++] = argc ? argv[0] : NULL;
+		for (int i = 1 - optind; i < argc; i++)
+			(*args)[n++] = argv[i];
+		*nargs = n;
+		return -1;
+	}
 	/* The command's own options, anywhere among its arguments */
 	getopt_tables(lo, shorts, "");
 	optind = 0;
-	while (!((*cmd)->flags & CMD_PASS_THROUGH) &&
-	       (c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		d = opt_by_val(c);
 		if (!d) {
 			fprintf(stderr, "Try 'oomctl --help'.\n");
@@ -440,8 +478,6 @@ int cmdline_parse(int argc, char **argv, struct opts *o,
 		if (ret != -1)
 			return ret;
 	}
-	if ((*cmd)->flags & CMD_PASS_THROUGH)
-		optind = 1;
 	/* -o before the command was checked without one */
 	if (formats[o->format].commands && !has_word(formats[o->format].commands, (*cmd)->name))
 		return usage_error((*cmd)->name, "-o %s is an output of %s only",

@@ -37,6 +37,8 @@ struct opts {
 	unsigned int events;	/* EVC_* */
 	/* apply */
 	bool dry_run, check;
+	/* --no-pager, systemd's oomctl's option: nothing pages here */
+	bool no_pager;
 };
 
 /* "oomctl: " + message on stderr */
@@ -85,6 +87,15 @@ int cmd_reset(struct opts *o, int argc, char **argv);
 int cmd_apply(struct opts *o, int argc, char **argv);
 int cmd_stats(struct opts *o, int argc, char **argv);
 int cmd_monitor(struct opts *o, int argc, char **argv);
+/*
+ * systemd's oomctl(1) (systemd_oomctl.c): argv[0] is the command (NULL for
+ * --no-pager alone), the rest the whole command line after "oomctl".
+ * dump: exit 1 if systemd's is missing; cmd_systemd, for any command this
+ * oomctl does not have: a usage error, exit 2.
+ */
 int cmd_dump(struct opts *o, int argc, char **argv);
+int cmd_systemd(struct opts *o, int argc, char **argv);
+/* systemd's oomctl's options, space-separated, for completion */
+extern const char systemd_oomctl_options[];
 
 #endif

@@ -67,6 +67,28 @@ check "-o: the output formats" "oomctl -o " "$(list formats)"
 check "-o after a command" "oomctl stats --output " "$(list formats)"
 check "monitor --count takes a number" "oomctl monitor --count " ""
 check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
+check "help takes nothing" "oomctl help " ""
+check "dump: systemd's oomctl's options" "oomctl dump -" "$(list systemd-options)"
+check "another command of systemd's: its options" "oomctl -n frob --" \
+	"$(list systemd-options | tr ' ' '\n' | grep -- '^--' | words)"
+check "--no-pager before a command" "oomctl --no-pager d" "dump "
+# systemd's own oomctl, where installed: its commands and options (from its
+# --help) are offered
+if [ -x /usr/bin/oomctl ] && /usr/bin/oomctl --help >"${TMPDIR:-/tmp}/sd-help.$$" 2>/dev/null; then
+	h=${TMPDIR:-/tmp}/sd-help.$$
+	sd_cmds=$(sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' "$h" | words)
+	sd_opts=$(grep -oE -- '(^| )--?[a-z][a-z-]*' "$h" | words)
+	rm -f "$h"
+	got=$(candidates "oomctl ")
+	missing=
+	for w in $sd_cmds; do [[ " $got" == *" $w "* ]] || missing+=" $w"; done
+	[ -n "$sd_cmds" ] && [ -z "$missing" ] && tap_ok "completion: systemd's oomctl's commands ($sd_cmds)" ||
+		tap_fail "completion: systemd's commands [$sd_cmds] lack:$missing"
+	check "systemd's oomctl's options (its --help) after dump" "oomctl dump -" "$sd_opts"
+else
+	tap_skip "completion: systemd's oomctl's commands and options" \
+		"systemd-oomd (/usr/bin/oomctl) is not installed"
+fi
 tmp=$(mktemp -d)
 touch "$tmp/fleet.conf" "$tmp/other.conf"
 cd "$tmp" || exit 1

@@ -46,6 +46,23 @@ for line in open(sys.argv[1]):
 assert n > 0
 ' "$1"
 }
+# Another TAP script's results, renumbered into this stream; its exit
+# status 4 with "1..0 # SKIP why" is a skip of it all
+merge_tap() {	# name command...
+	local name=$1 results=0 line d; shift
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP "*) d=${line#ok * - }; tap_skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+		"1..0 # SKIP "*) tap_skip "$name" "${line#1..0 # SKIP }" ;;
+		"ok "*) tap_ok "${line#ok * - }" ;;
+		"not ok "*) tap_fail "${line#not ok * - }" ;;
+		"TAP version "* | [0-9]*..[0-9]* | "# Totals: "*) continue ;;
+		*) echo "$line"; continue ;;
+		esac
+		results=$((results + 1))
+	done < <("$@" 2>&1 || { rc=$?; [ $rc = 4 ] || echo "not ok 0 - $name exited $rc"; })
+	[ $results -gt 0 ] || tap_fail "$name reported no results"
+}
 have_python=0
 command -v python3 >/dev/null && python3 -c 'import json' 2>/dev/null && have_python=1
 
@@ -90,7 +107,6 @@ rc_is 0 "-V" -V
 has "$tmp/out" "oomctl " && tap_ok "-V prints the version" || tap_fail "-V prints the version"
 
 # --- usage errors: exit 2, before any kernel contact ---------------------------
-rc_is 2 "unknown command" frobnicate
 rc_is 2 "unknown option" --frobnicate
 rc_is 2 "set without settings" set
 rc_is 2 "set delay without a value" set delay
@@ -355,40 +371,8 @@ exec 9>&-
 if [ "$rc" = 1 ] && [ ! -s "$tmp/err" ]; then tap_ok "monitor -j into a pipe nobody reads: exit 1, no message"
 else tap_fail "monitor -j into a closed pipe: exit $rc: $(cat "$tmp/err")"; fi
 
-# --- dump: systemd's oomctl, never ourselves ------------------------------------
-mkdir -p "$tmp/ours" "$tmp/systemd"
-ln -s "$oomctl" "$tmp/ours/oomctl"
-printf '#!/bin/sh\necho "systemd-oomctl $*"\nexit 7\n' >"$tmp/systemd/oomctl"
-chmod +x "$tmp/systemd/oomctl"
-rc=0; out=$(PATH="$tmp/ours:$tmp/systemd:/usr/bin:/bin" oomctl dump --no-pager 2>&1) || rc=$?
-if [ "$out" = "systemd-oomctl dump --no-pager" ] && [ $rc = 7 ]; then
-	tap_ok "dump runs systemd's oomctl (next in PATH, not ourselves) with its arguments"
-else tap_fail "dump: exit $rc, said: $out"; fi
-if [ -x /usr/bin/oomctl ]; then
-	tap_skip "dump without systemd's oomctl" "/usr/bin/oomctl exists here"
-else
-	rc=0; out=$(PATH="$tmp/ours" oomctl dump 2>&1) || rc=$?
-	[ $rc = 1 ] && [[ $out == *"systemd's oomctl(1), which is not installed"* ]] &&
-		tap_ok "dump without systemd's oomctl: says so, exit 1" || tap_fail "dump alone: exit $rc: $out"
-fi
-
-# A wrapper named oomctl that runs this oomctl, first in PATH: without a
-# guard each run took it for systemd's and ran it again, forever
-mkdir -p "$tmp/wrap"
-printf '#!/bin/sh\nexec "%s" "$@"\n' "$oomctl" >"$tmp/wrap/oomctl"
-chmod +x "$tmp/wrap/oomctl"
-rc=0; out=$(PATH="$tmp/wrap:$tmp/systemd:/usr/bin:/bin" timeout 5 "$tmp/wrap/oomctl" dump --no-pager 2>&1) || rc=$?
-if [ "$out" = "systemd-oomctl dump --no-pager" ] && [ $rc = 7 ]; then
-	tap_ok "dump passes over a wrapper that runs this oomctl, runs systemd's next in PATH"
-else tap_fail "dump behind a wrapper: exit $rc, said: $out"; fi
-if [ -x /usr/bin/oomctl ]; then
-	tap_skip "dump behind a wrapper, without systemd's oomctl" "/usr/bin/oomctl exists here"
-else
-	rc=0; out=$(PATH="$tmp/wrap:/bin" timeout 5 "$tmp/wrap/oomctl" dump 2>&1) || rc=$?
-	if [ $rc = 1 ] && [[ $out == *"not installed ($tmp/wrap/oomctl, taken for it, ran this oomctl again: a wrapper?)"* ]]; then
-		tap_ok "dump behind a wrapper, without systemd's oomctl: runs itself once more at most, says why, exit 1"
-	else tap_fail "dump behind a wrapper alone: exit $rc (124: ran itself until killed): ${out:0:300}"; fi
-fi
+# --- systemd's oomctl(1): dump, other commands, --no-pager ---------------------------
+merge_tap tests/systemd-oomctl.sh tests/systemd-oomctl.sh "$oomctl"
 
 # --- valgrind: real invocations -------------------------------------------------
 if [ $sanitized = 1 ]; then
@@ -452,21 +436,7 @@ else
 fi
 
 # --- bash completion ------------------------------------------------------------------
-# Its own TAP stream, renumbered into this one.
-results=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*" # SKIP "*) d=${line#ok * - }; tap_skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
-	"1..0 # SKIP "*) tap_skip "completion" "${line#1..0 # SKIP }" ;;
-	"ok "*) tap_ok "${line#ok * - }" ;;
-	"not ok "*) tap_fail "${line#not ok * - }" ;;
-	"TAP version "* | [0-9]*..[0-9]* | "# Totals: "*) continue ;;
-	*) echo "$line"; continue ;;
-	esac
-	results=$((results + 1))
-done < <(bash tests/completion.bash "$oomctl" "$top/completions/oomctl" 2>&1 ||
-	 { rc=$?; [ $rc = 4 ] || echo "not ok 0 - completion.bash exited $rc"; })
-[ $results -gt 0 ] || tap_fail "completion.bash reported no results"
+merge_tap tests/completion.bash bash tests/completion.bash "$oomctl" "$top/completions/oomctl"
 
 # --- install ---------------------------------------------------------------------------
 dest=$tmp/dest

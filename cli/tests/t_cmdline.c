@@ -81,8 +81,34 @@ void test_cmdline(void)
 	ok(is(&p, "apply", 2) && p.o.dry_run && !strcmp(p.args[1], "-"),
 	   "apply - --dry-run: '-' is stdin, not an option");
 	p = parse("dump", "--foo", "-j", NULL);
-	ok(is(&p, "dump", 3) && !(p.o.format == FMT_JSON) && !strcmp(p.args[1], "--foo"),
+	ok(is(&p, "dump", 4) && !(p.o.format == FMT_JSON) && !strcmp(p.args[1], "dump") &&
+	   !strcmp(p.args[2], "--foo") && !strcmp(p.args[3], "-j"),
 	   "dump passes its arguments through untouched");
+	p = parse("--no-pager", "dump", "--no-pager", NULL);
+	ok(is(&p, "dump", 4) && !strcmp(p.args[1], "--no-pager") && !strcmp(p.args[2], "dump"),
+	   "--no-pager dump: systemd's oomctl gets the whole command line");
+
+	/* What this oomctl does not know is systemd's oomctl's */
+	p = parse("bogus", "--no-pager", "x", NULL);
+	ok(p.ret == -1 && p.cmd->run == cmd_systemd && p.nargs == 4 && !strcmp(p.args[0], "bogus") &&
+	   !strcmp(p.args[1], "bogus") && !strcmp(p.args[3], "x"),
+	   "an unknown command goes to systemd's oomctl, whole command line");
+	p = parse("-n", "bogus", "--count", "x", NULL);
+	ok(p.ret == -1 && p.cmd->run == cmd_systemd && p.nargs == 5 && !strcmp(p.args[0], "bogus") &&
+	   !strcmp(p.args[1], "-n") && !strcmp(p.args[2], "bogus"),
+	   "options before an unknown command go along, options after it are not parsed");
+	p = parse("--no-pager", NULL);
+	ok(p.ret == -1 && p.cmd->run == cmd_systemd && p.nargs == 2 && !p.args[0] &&
+	   !strcmp(p.args[1], "--no-pager"),
+	   "--no-pager alone: systemd's oomctl (its default, dump)");
+	p = parse("--no-pager", "show", NULL);
+	ok(is(&p, "show", 1) && p.o.no_pager, "--no-pager show: this oomctl, --no-pager ignored");
+	p = parse("stats", "--no-pager", NULL);
+	ok(is(&p, "stats", 1) && p.o.no_pager, "stats --no-pager: a global option after the command");
+	p = parse("help", NULL);
+	ok(is(&p, "help", 1), "help is this oomctl's");
+	p = parse("help", "dump", NULL);
+	ok(p.ret == 2, "help dump: no arguments, exit 2");
 
 	p = parse("-o", "json", "show", NULL);
 	ok(is(&p, "show", 1) && p.o.format == FMT_JSON, "-o json show: as -j");
@@ -100,8 +126,6 @@ void test_cmdline(void)
 	p = parse("-o", NULL);
 	ok(p.ret == 2, "-o without a value: exit 2");
 
-	p = parse("bogus", NULL);
-	ok(p.ret == 2, "unknown command: exit 2");
 	p = parse("--bogus", NULL);
 	ok(p.ret == 2, "unknown global option: exit 2");
 	p = parse("show", "--count", "3", NULL);
@@ -144,7 +168,7 @@ void test_cmdline(void)
 	p = parse("apply", "a", "b", NULL);
 	ok(p.ret == 2, "apply a b: one file at a time, exit 2");
 	p = parse("dump", "a", "b", "c", NULL);
-	ok(is(&p, "dump", 4), "dump takes any number of arguments");
+	ok(is(&p, "dump", 5), "dump takes any number of arguments");
 
 	/* The --events classes come from event.c's one table */
 	char list[32];
