@@ -76,6 +76,11 @@ void stats_print(const struct oom_stats *st, bool no_header);
 /* Kernels without the oom family (stock.c) */
 /* The built-in policy of a stock kernel release ("6.18.44-..."), all set */
 void stock_policy(const char *release, struct policy *p);
+/* The release stock_policy() goes by on this machine: uname -r, or the
+ * upstream release of /proc/version_signature (Ubuntu) */
+void stock_release(char *buf, size_t len);
+/* That upstream release from a version_signature line: true if found */
+bool stock_signature_version(const char *sig, char *buf, size_t len);
 /* Read the vm.oom_reap_* sysctls if the kernel has them: 0 or -errno */
 int sysctl_policy(struct policy *p);
 /* Explain, for cmd, that the family is missing; returns EXIT_NOFAMILY */
