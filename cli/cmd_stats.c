@@ -2,10 +2,12 @@
 /* oomctl stats: the family's counters and the reap latency histogram */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oomctl.h"
 #include "output.h"
+#include "prom.h"
 
 static const struct {
 	int attr;
@@ -103,14 +105,68 @@ void stats_print(const struct oom_stats *st, bool no_header)
 	print_hist(st, no_header);
 }
 
+/* A --textfile failure for dir: the exit code for err (-errno) */
+static int textfile_error(const char *dir, int err, const char *step)
+{
+	if (step)
+		msg("stats: %s/%s: %s: %s (the old file, if any, is left as it was)",
+		    dir, PROM_TEXTFILE, step, strerror(-err));
+	else
+		msg("stats: --textfile %s: %s", dir, strerror(-err));
+	return err == -EACCES || err == -EPERM ? EXIT_PERM : EXIT_FAIL;
+}
+
+/* -o prometheus on stdout, or --textfile: all written or nothing */
+static int stats_prom(const struct opts *o, const struct oom_stats *st,
+		      const struct policy *p)
+{
+	const char *step;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret;
+
+	if (!f) {
+		msg("stats: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	ret = prom_write(f, st, p);
+	if (fclose(f) || ret) {
+		free(buf);
+		msg("stats: out of memory");
+		return EXIT_FAIL;
+	}
+	if (o->textfile) {
+		ret = textfile_write(o->textfile, buf, len, &step);
+		if (ret)
+			ret = textfile_error(o->textfile, ret, step);
+	} else {
+		/* A write error is main()'s to report */
+		fwrite(buf, 1, len, stdout);
+	}
+	free(buf);
+	return ret;
+}
+
 int cmd_stats(struct opts *o, int argc, char **argv)
 {
+	bool prom = o->format == FMT_PROMETHEUS || o->textfile;
 	struct oom_stats st;
+	struct policy pol;
 	struct nl_err e;
 	struct oom s;
 	int ret;
 
 	(void)argc, (void)argv;	/* none: cmdline.c checked */
+	if (o->textfile) {
+		/* A bad path fails before the kernel is asked anything */
+		if (o->format_set && o->format != FMT_PROMETHEUS)
+			return usage_error("stats", "--textfile writes the Prometheus format, not %s",
+					   o->format == FMT_JSON ? "JSON" : "text");
+		ret = textfile_check(o->textfile);
+		if (ret)
+			return textfile_error(o->textfile, ret, NULL);
+	}
 	ret = oom_connect(&s, "stats");
 	if (ret == -ENOENT) {
 		msg("stats: stock kernels count OOM kills only: see oom_kill in /proc/vmstat");
@@ -119,9 +175,15 @@ int cmd_stats(struct opts *o, int argc, char **argv)
 	if (ret)
 		return EXIT_FAIL;
 	ret = oom_stats_get(&s, &st, &e);
+	/* The policy too, for Prometheus: gauges a fleet's dashboards
+	 * compare across machines */
+	if (!ret && prom)
+		ret = oom_policy_get(&s, &pol, &e);
 	oom_disconnect(&s);
 	if (ret)
 		return report_nl_error("stats", ret, &e);
+	if (prom)
+		return stats_prom(o, &st, &pol);
 
 	out_begin();
 	stats_print(&st, o->no_header);

@@ -75,6 +75,7 @@ static int set_format(struct opts *o, const char *cmd, const char *arg)
 			return usage_error(cmd, "-o %s is an output of %s only", arg,
 					   formats[i].commands);
 		o->format = (enum out_format)i;
+		o->format_set = true;
 		return -1;
 	}
 	return usage_error(cmd, "-o: unknown output format '%s' (%s)", arg,
@@ -85,6 +86,7 @@ static int set_json(struct opts *o, const char *cmd, const char *arg)
 {
 	(void)cmd, (void)arg;
 	o->format = FMT_JSON;
+	o->format_set = true;
 	return -1;
 }
 
@@ -155,6 +157,13 @@ static int set_tracefs(struct opts *o, const char *cmd, const char *arg)
 	return -1;
 }
 
+static int set_textfile(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd;
+	o->textfile = arg;
+	return -1;
+}
+
 static int set_dry_run(struct opts *o, const char *cmd, const char *arg)
 {
 	(void)cmd, (void)arg;
@@ -200,6 +209,8 @@ static const struct option_def options[] = {
 	  "start text lines with the time", NULL, set_timestamp },
 	{ "tracefs", no_argument, 0, "monitor", NULL,
 	  "read the oom trace events, not netlink", NULL, set_tracefs },
+	{ "textfile", required_argument, 0, "stats", "DIR",
+	  "write the Prometheus format to DIR/oomctl.prom atomically", NULL, set_textfile },
 	{ "dry-run", no_argument, 0, "apply", NULL,
 	  "print what would change, change nothing", NULL, set_dry_run },
 	{ "check", no_argument, 0, "apply", NULL,
@@ -220,7 +231,7 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, 1, 1, "which file? (FILE, or - for stdin)",
 	  "one file at a time", 0, "FILE|- [--dry-run|--check]",
 	  "make the policy what a policy file says" },
-	{ "stats", cmd_stats, 0, 0, NULL, NULL, 0, "",
+	{ "stats", cmd_stats, 0, 0, NULL, NULL, 0, "[--textfile DIR]",
 	  "counters and the reap latency histogram" },
 	{ "monitor", cmd_monitor, 0, 0, NULL, NULL, 0, "[MONITOR OPTIONS]",
 	  "print OOM events as they happen" },

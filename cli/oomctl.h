@@ -30,7 +30,10 @@ enum out_format { FMT_TEXT, FMT_JSON, FMT_JOURNAL, FMT_PROMETHEUS, NFORMATS };
 
 struct opts {
 	enum out_format format;
+	bool format_set;	/* -o or -j given */
 	bool pretty, no_header;
+	/* stats */
+	const char *textfile;	/* --textfile DIR */
 	/* monitor */
 	bool has_count, has_timeout, timestamp, tracefs;
 	uint64_t count, timeout_ms;

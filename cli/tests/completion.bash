@@ -67,6 +67,7 @@ check "-o: the output formats" "oomctl -o " "$(list formats)"
 check "-o after a command" "oomctl stats --output " "$(list formats)"
 check "monitor --count takes a number" "oomctl monitor --count " ""
 check "apply options" "oomctl apply --" "$(echo "$(list apply-options) $long_globals" | words)"
+check "stats options" "oomctl stats --" "$(echo "$(list stats-options) $long_globals" | words)"
 check "help takes nothing" "oomctl help " ""
 check "dump: systemd's oomctl's options" "oomctl dump -" "$(list systemd-options)"
 check "another command of systemd's: its options" "oomctl -n frob --" \
@@ -94,6 +95,13 @@ touch "$tmp/fleet.conf" "$tmp/other.conf"
 cd "$tmp" || exit 1
 check "apply: files, and - for stdin" "oomctl apply " "- fleet.conf other.conf "
 check "apply: file name prefix" "oomctl apply fl" "fleet.conf "
+cd - >/dev/null || exit 1
+rm -rf "$tmp"
+tmp=$(mktemp -d)
+mkdir "$tmp/node-exporter"
+touch "$tmp/not-a-dir"
+cd "$tmp" || exit 1
+check "stats --textfile: directories only" "oomctl stats --textfile " "node-exporter "
 cd - >/dev/null || exit 1
 rm -rf "$tmp"
 tap_finish

@@ -374,13 +374,16 @@ else tap_fail "monitor -j into a closed pipe: exit $rc: $(cat "$tmp/err")"; fi
 # --- systemd's oomctl(1): dump, other commands, --no-pager ---------------------------
 merge_tap tests/systemd-oomctl.sh tests/systemd-oomctl.sh "$oomctl"
 
+# --- stats -o prometheus, --textfile -------------------------------------------
+. tests/host-prom.sh
+
 # --- valgrind: real invocations -------------------------------------------------
 if [ $sanitized = 1 ]; then
 	:
 elif [ $have_vg = 1 ]; then
 	cp "$tmp/pipe.txt" "$fake/trace_pipe.txt"
 	rm -f "$fake/trace_pipe"; cp "$tmp/pipe.txt" "$fake/trace_pipe"
-	for args in "show" "-j -p show" "set delay 250 order forward" "reset" "stats" \
+	for args in "show" "-j -p show" "set delay 250 order forward" "reset" "stats" "stats --textfile /nonexistent" \
 		    "apply $tmp/bad.conf" "apply --dry-run $tmp/good.conf" "--help" \
 		    "monitor --timeout 200ms" "set bogus 1"; do
 		rc=0

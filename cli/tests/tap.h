@@ -22,5 +22,6 @@ void test_nl(void);
 void test_tracefs(void);
 void test_stock(void);
 void test_monitor(void);
+void test_prom(void);
 
 #endif

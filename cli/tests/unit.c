@@ -54,6 +54,12 @@ char *capture(void (*fn)(FILE *f, void *arg), void *arg)
 int main(void)
 {
 	printf("TAP version 13\n");
+	/* OOMCTL_PROM_DUMP=DIR (tests/host-prom.sh): the renderings only */
+	if (getenv("OOMCTL_PROM_DUMP")) {
+		test_prom();
+		printf("1..%d\n", n);
+		return failed ? 1 : 0;
+	}
 	test_parse();
 	test_cmdline();
 	test_policyfile();
@@ -62,6 +68,7 @@ int main(void)
 	test_tracefs();
 	test_stock();
 	test_monitor();
+	test_prom();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
