@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Monitor events and how they print: see event.h */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,18 +26,23 @@ static const char *const reason_names[] = { "delay", "zero-delay", "frozen-bypas
 static const char *const source_names[] = { "oom-reaper", "process-mrelease", NULL };
 static const char *const result_names[] = { "reaped", "exited-first", "gave-up", NULL };
 static const char *const via_names[] = { "netlink", "sysctl", NULL };
-static const char *const lost_names[] = { "seq-gap", "overrun", "trace-buffer", NULL };
+static const char *const lost_names[] = { "seq-gap", "overrun", "trace-buffer", "journal", NULL };
 
 static const struct {
 	const char *key;	/* JSON key, and text key= */
 	char kind;		/* see event_field_kind() */
 	const char *const *names;
+	size_t str, room;	/* 'c': where in struct event, its size */
 } fields[NFIELDS] = {
+#define STR(member) .kind = 'c', .str = offsetof(struct event, member), \
+	.room = sizeof(((struct event *)0)->member)
 	[F_PID] = { .key = "pid", .kind = 'u' },
 	[F_TGID] = { .key = "tgid", .kind = 'u' },
-	[F_COMM] = { .key = "comm", .kind = 'c' },
+	[F_COMM] = { .key = "comm", STR(comm) },
 	[F_UID] = { .key = "uid", .kind = 'u' },
+	[F_USER] = { .key = "user", STR(user) },
 	[F_MEMCG_ID] = { .key = "memcg_id", .kind = 'u' },
+	[F_CGROUP] = { .key = "cgroup", STR(cgroup) },
 	[F_OOM_SCORE_ADJ] = { .key = "oom_score_adj", .kind = 's' },
 	[F_FROZEN] = { .key = "frozen", .kind = 'b' },
 	[F_DELAY_MS] = { .key = "delay_ms", .kind = 'u' },
@@ -55,7 +61,13 @@ static const struct {
 	[F_CHANGED_VIA] = { .key = "changed_via", .kind = 'e', .names = via_names },
 	[F_COUNT] = { .key = "count", .kind = 'u' },
 	[F_LOST_REASON] = { .key = "reason", .kind = 'e', .names = lost_names },
+#undef STR
 };
+
+static const char *field_str(const struct event *ev, enum ev_field f)
+{
+	return (const char *)ev + fields[f].str;
+}
 
 void event_init(struct event *ev, enum ev_type type, const char *origin)
 {
@@ -67,6 +79,14 @@ void event_init(struct event *ev, enum ev_type type, const char *origin)
 void event_set(struct event *ev, enum ev_field f, uint64_t v)
 {
 	ev->v[f] = v;
+	ev->have |= 1ULL << f;
+}
+
+void event_set_str(struct event *ev, enum ev_field f, const char *s)
+{
+	if (fields[f].kind != 'c')
+		return;
+	snprintf((char *)ev + fields[f].str, fields[f].room, "%s", s);
 	ev->have |= 1ULL << f;
 }
 
@@ -202,6 +222,15 @@ static void mono_to_iso(uint64_t mono_ns, char *buf, size_t len)
 		 tm.tm_min, tm.tm_sec, (int)(nsec / 1000));
 }
 
+/* The name of an enum value; NULL for one a newer kernel added */
+static const char *enum_name(enum ev_field f, uint64_t v)
+{
+	for (uint64_t i = 0; fields[f].names[i]; i++)
+		if (i == v)
+			return fields[f].names[i];
+	return NULL;
+}
+
 static void print_field(const struct event *ev, enum ev_field f)
 {
 	const char *key = fields[f].key;
@@ -223,17 +252,16 @@ static void print_field(const struct event *ev, enum ev_field f)
 	case 'e':
 		snprintf(fmt, sizeof(fmt), " %s=%%s", key);
 		/* A value a newer kernel added prints as its number */
-		for (uint64_t i = 0; fields[f].names[i]; i++)
-			if (i == v) {
-				out_str(key, fmt, fields[f].names[i]);
-				return;
-			}
+		if (enum_name(f, v)) {
+			out_str(key, fmt, enum_name(f, v));
+			return;
+		}
 		snprintf(fmt, sizeof(fmt), " %s=%%llu", key);
 		out_u64(key, fmt, v);
 		break;
 	case 'c':
 		snprintf(fmt, sizeof(fmt), " %s=%%s", key);
-		out_str(key, fmt, ev->comm);
+		out_str(key, fmt, field_str(ev, f));
 		break;
 	default:
 		snprintf(fmt, sizeof(fmt), " %s=%%llu", key);
@@ -241,17 +269,22 @@ static void print_field(const struct event *ev, enum ev_field f)
 	}
 }
 
+/* The event's time stamp, or now if it has none */
+static uint64_t event_ts(const struct event *ev)
+{
+	struct timespec now;
+
+	if (ev->has_ts)
+		return ev->ts_ns;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
+}
+
 int event_print(const struct event *ev, bool timestamp)
 {
 	char when[96];	/* what -Wformat-truncation allows for any int in each field */
-	uint64_t ts = ev->ts_ns;
+	uint64_t ts = event_ts(ev);
 
-	if (!ev->has_ts) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ts = (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
-	}
 	mono_to_iso(ts, when, sizeof(when));
 	out_begin();
 	if (timestamp)
@@ -262,11 +295,19 @@ int event_print(const struct event *ev, bool timestamp)
 	out_u64("ts_mono_ns", NULL, ts);
 	out_str("time", NULL, when);
 	out_str("origin", NULL, ev->origin);
+	/* In text, the monitor's header names the boot */
+	if (ev->boot_id)
+		out_str("boot_id", NULL, ev->boot_id);
 	if (ev->type == EV_LOST && !out_json()) {
+		const char *why = enum_name(F_LOST_REASON, ev->v[F_LOST_REASON]);
+
 		/* "lost 3 events (seq-gap)": for people, not key=value */
 		if (ev->have & (1ULL << F_COUNT))
 			out_text(" %llu", (unsigned long long)ev->v[F_COUNT]);
-		out_text(" events (%s)\n", lost_names[ev->v[F_LOST_REASON] % 3]);
+		if (why)
+			out_text(" events (%s)\n", why);
+		else	/* none of ours: its number */
+			out_text(" events (%llu)\n", (unsigned long long)ev->v[F_LOST_REASON]);
 		return out_end();
 	}
 	for (int f = 0; f < NFIELDS; f++)
@@ -274,4 +315,74 @@ int event_print(const struct event *ev, bool timestamp)
 			print_field(ev, f);
 	out_text("\n");
 	return out_end();
+}
+
+char *event_text(const struct event *ev)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	out_push_text(f);
+	event_print(ev, false);
+	out_pop();
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return buf;
+}
+
+/* A field's value as the text line shows it, not escaped */
+static const char *field_value(const struct event *ev, enum ev_field f, char *buf, size_t len)
+{
+	uint64_t v = ev->v[f];
+
+	switch (fields[f].kind) {
+	case 's':
+		snprintf(buf, len, "%lld", (long long)(int64_t)v);
+		return buf;
+	case 'b':
+		if (v <= 1)
+			return v ? "on" : "off";
+		break;
+	case 'e':
+		if (enum_name(f, v))
+			return enum_name(f, v);
+		break;
+	case 'c':
+		return field_str(ev, f);
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+int event_pairs(const struct event *ev, ev_pair_cb cb, void *ctx)
+{
+	char num[32], when[96];
+	uint64_t ts = event_ts(ev);
+	int ret;
+
+#define PAIR(k, v) do { if ((ret = cb(ctx, k, v))) return ret; } while (0)
+	PAIR("type", ev_type_names[ev->type]);
+	if (ev->has_seq) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ev->seq);
+		PAIR("seq", num);
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)ts);
+	PAIR("ts_mono_ns", num);
+	mono_to_iso(ts, when, sizeof(when));
+	PAIR("time", when);
+	PAIR("origin", ev->origin);
+	if (ev->boot_id)
+		PAIR("boot_id", ev->boot_id);
+	for (int f = 0; f < NFIELDS; f++)
+		if (ev->have & (1ULL << f))
+			PAIR(fields[f].key, field_value(ev, f, num, sizeof(num)));
+#undef PAIR
+	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef OOMCTL_EVENT_H
 #define OOMCTL_EVENT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,7 +34,8 @@ extern const struct ev_class ev_classes[];
 
 /* Fields in output order; the JSON keys are in event.c */
 enum ev_field {
-	F_PID, F_TGID, F_COMM, F_UID, F_MEMCG_ID, F_OOM_SCORE_ADJ, F_FROZEN,
+	F_PID, F_TGID, F_COMM, F_UID, F_USER, F_MEMCG_ID, F_CGROUP,
+	F_OOM_SCORE_ADJ, F_FROZEN,
 	F_DELAY_MS, F_REASON, F_FROZEN_BYPASS, F_SOURCE, F_ORDER, F_RESULT,
 	F_ATTEMPTS, F_DURATION_US,
 	F_ANON_RSS_KB, F_FILE_RSS_KB, F_SHMEM_RSS_KB, F_TOTAL_VM_KB, F_PGTABLES_KB,
@@ -42,7 +44,8 @@ enum ev_field {
 	NFIELDS
 };
 
-enum lost_reason { LOST_SEQ_GAP, LOST_OVERRUN, LOST_TRACE_BUFFER };
+/* LOST_JOURNAL: monitor -o journal could not send them */
+enum lost_reason { LOST_SEQ_GAP, LOST_OVERRUN, LOST_TRACE_BUFFER, LOST_JOURNAL };
 
 #define NSEC_PER_SEC 1000000000ULL
 
@@ -54,18 +57,24 @@ struct event {
 	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
 	uint64_t have;		/* bit (1 << field) for each value set */
 	uint64_t v[NFIELDS];	/* signed fields hold the int64_t bits */
+	/* The string fields ('c'); user and cgroup are the monitor's (enrich.h) */
 	char comm[64];
+	char user[64];		/* the name of uid */
+	char cgroup[PATH_MAX];	/* the path of memcg_id */
+	const char *boot_id;	/* the boot the event belongs to; NULL: unknown */
 };
 
 extern const char *const ev_type_names[EV_NTYPES];
 
 void event_init(struct event *ev, enum ev_type type, const char *origin);
 void event_set(struct event *ev, enum ev_field f, uint64_t v);
+/* Set a string field ('c'), cut to the room it has */
+void event_set_str(struct event *ev, enum ev_field f, const char *s);
 /* Set an enum field from its name ("exited-first", or "exited_first" as
  * tracepoints spell it): 0, or -1 for a name we do not know */
 int event_set_name(struct event *ev, enum ev_field f, const char *name);
 /* Kind of a field, for parsers: 'u' unsigned, 's' signed, 'b' bool,
- * 'e' enum, 'c' the comm string */
+ * 'e' enum, 'c' a string (comm, user, cgroup) */
 char event_field_kind(enum ev_field f);
 /* The --events class of a type; the lost record is in every class */
 unsigned int event_class(enum ev_type type);
@@ -78,5 +87,17 @@ const char *event_class_syntax(void);
 
 /* One line of text or one JSON object, flushed: 0, or -1 on write error */
 int event_print(const struct event *ev, bool timestamp);
+/* The text line of ev without a time stamp or newline (malloc'd; NULL
+ * if out of memory) */
+char *event_text(const struct event *ev);
+/*
+ * Every key of ev's JSON object, in its order (type, seq, ts_mono_ns,
+ * time, origin, boot_id, then the fields), with its value as the text
+ * line shows it but not escaped: a string's bytes as they are, on/off,
+ * enum names.  For outputs that carry each key apart (the journal).
+ */
+typedef int (*ev_pair_cb)(void *ctx, const char *key, const char *value);
+/* 0, or the first non-zero cb returned */
+int event_pairs(const struct event *ev, ev_pair_cb cb, void *ctx);
 
 #endif

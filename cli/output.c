@@ -2,6 +2,7 @@
 /* Text and JSON output: see output.h */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -15,12 +16,12 @@
  */
 static void json_put_string(FILE *f, const char *s);
 
-static struct {
+static struct out_state {
 	FILE *f;
 	bool json, pretty;
 	int depth;
 	bool need_comma[MAX_DEPTH];
-} o = { .f = NULL };
+} o = { .f = NULL }, pushed;
 
 /* Why a flush of stdout failed first: out_stdout_error() tells it at exit */
 static int stdout_errno;
@@ -31,6 +32,17 @@ void out_init(FILE *f, bool json, bool pretty)
 	o.f = f;
 	o.json = json;
 	o.pretty = json && pretty;
+}
+
+void out_push_text(FILE *f)
+{
+	pushed = o;
+	out_init(f, false, false);
+}
+
+void out_pop(void)
+{
+	o = pushed;
 }
 
 bool out_json(void)
@@ -157,13 +169,21 @@ void out_s64(const char *key, const char *fmt, int64_t v)
 
 void out_str(const char *key, const char *fmt, const char *s)
 {
-	char buf[256];
+	char small[256], *buf = small;
+	/* Room for every byte as \xNN: a cgroup path may be long */
+	size_t len = 4 * strlen(s) + 6;
 
 	if (o.json) {
 		json_key(key);
 		json_put_string(o.f, s);
 	} else if (fmt) {
-		fprintf(o.f, fmt, text_sanitize(s, true, buf, sizeof(buf)));
+		if (len <= sizeof(small) || !(buf = malloc(len))) {
+			buf = small;	/* out of memory: cut, as before */
+			len = sizeof(small);
+		}
+		fprintf(o.f, fmt, text_sanitize(s, true, buf, len));
+		if (buf != small)
+			free(buf);
 	}
 }
 

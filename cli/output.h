@@ -38,6 +38,13 @@ int out_stdout_error(void);
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Print text to f until out_pop(), whatever the output is: a text line
+ * made for another place (the journal's MESSAGE).  One level deep.
+ */
+void out_push_text(FILE *f);
+void out_pop(void);
+
+/*
  * s made safe for a terminal: non-printable bytes and backslashes as \xNN,
  * spaces too if space (a value in a key=value line).  Returns buf.
  */

@@ -90,8 +90,7 @@ static int set_value(struct event *ev, enum ev_field f, const char *s, size_t n)
 	val[n] = '\0';
 	switch (event_field_kind(f)) {
 	case 'c':
-		snprintf(ev->comm, sizeof(ev->comm), "%s", val);
-		ev->have |= 1ULL << f;
+		event_set_str(ev, f, val);
 		return 0;
 	case 'e':
 		return event_set_name(ev, f, val);
