@@ -121,6 +121,8 @@ stage_vm() {
 	fi
 	if [ ! -f build/initramfs.cpio.gz ]; then tap_fail "vm: no initramfs to boot (make initramfs)"; return; fi
 	KERNEL=$vm_kernel tap_stage vm scripts/run-vm.sh check || true
+	# What the guest cannot check (no Python there): its Prometheus output
+	tap_stage vm-prom cli/tests/vm-prom.sh "$logs/vm.tap" || true
 }
 
 stages=("$@")
