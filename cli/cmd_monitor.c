@@ -5,7 +5,8 @@
  * Lost events are told as such: a gap in the sequence numbers, a socket
  * overrun (ENOBUFS) or a trace buffer overrun becomes a "lost" record.
  * Each multicast group numbers its notifications on its own, so the
- * sequence is followed per group.
+ * sequence is followed per group.  Every record carries the boot id, and
+ * victims their user name and cgroup path (enrich.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 
+#include "enrich.h"
 #include "monitor_src.h"
 #include "oomctl.h"
 #include "output.h"
@@ -45,6 +47,13 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* A record out: 0, or -EIO */
+static int emit(struct mon *m, struct event *ev)
+{
+	enrich_event(ev);
+	return event_print(ev, m->o->timestamp) ? -EIO : 0;
+}
+
 static int print_lost(struct mon *m, uint64_t count, bool known, enum lost_reason why,
 		      const char *origin)
 {
@@ -54,7 +63,7 @@ static int print_lost(struct mon *m, uint64_t count, bool known, enum lost_reaso
 	if (known)
 		event_set(&ev, F_COUNT, count);
 	event_set(&ev, F_LOST_REASON, why);
-	return event_print(&ev, m->o->timestamp);
+	return emit(m, &ev);
 }
 
 /* Every event of either source goes through here: 0, 1 when --count is
@@ -97,7 +106,7 @@ static int on_event(struct event *ev, void *data)
 	}
 	if (!(event_class(ev->type) & o->events))
 		return 0;
-	if (event_print(ev, o->timestamp))
+	if (emit(m, ev))
 		return -EIO;
 	if (ev->type != EV_LOST)
 		m->printed++;
@@ -171,8 +180,10 @@ int monitor_run(const struct opts *o, struct mon_source *src, const char *via, i
 	int ret = 0;
 
 	if (o->format == FMT_TEXT && !o->no_header) {
-		out_text("monitoring OOM events (%s) via %s; Ctrl-C stops\n",
-			 event_class_list(o->events, list, sizeof(list)), via);
+		/* The boot the seqs belong to: here once, in JSON in each record */
+		out_text("monitoring OOM events (%s) via %s%s%s; Ctrl-C stops\n",
+			 event_class_list(o->events, list, sizeof(list)), via,
+			 enrich_boot_id() ? ", boot " : "", enrich_boot_id() ?: "");
 		out_end();
 	}
 	if (o->has_timeout)
@@ -237,11 +248,13 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 	(void)argc, (void)argv;	/* none: cmdline.c checked */
 	if (!o->events)
 		o->events = EVC_ALL;
+	enrich_init();
 	sfd = signals_fd();
 	ret = start(o, &src, &via);
 	if (ret == 0)
 		ret = monitor_run(o, src, via, sfd);
 	if (sfd >= 0)
 		close(sfd);
+	enrich_exit();
 	return ret;
 }

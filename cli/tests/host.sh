@@ -214,7 +214,7 @@ if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 5 ]; then tap_ok "monitor -j (fak
 else tap_fail "monitor -j: exit $rc, $(wc -l <"$tmp/out") lines: $(cat "$tmp/err")"; fi
 if [ $have_python = 1 ]; then
 	t "monitor -j: every line is one JSON object" json_lines "$tmp/out"
-	t "monitor -j: types, numbers, ISO time, lost count" python3 -c '
+	t "monitor -j: types, numbers, ISO time, lost count, boot_id in each, user" python3 -c '
 import json, sys, re
 ev = [json.loads(l) for l in open(sys.argv[1])]
 assert [e["type"] for e in ev] == ["victim", "reap-wake", "lost", "reap-start", "reap-done"], ev
@@ -223,6 +223,8 @@ assert v["pid"] == 95 and v["comm"] == "tail" and v["anon_rss_kb"] == 33000 and 
 assert v["origin"] == "tracefs" and v["ts_mono_ns"] == 12345678000 and "seq" not in v, v
 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", v["time"]), v["time"]
 assert ev[2]["count"] == 3 and ev[2]["reason"] == "trace-buffer", ev[2]
+boot = open("/proc/sys/kernel/random/boot_id").read().strip()
+assert all(e["boot_id"] == boot for e in ev) and v["user"] == "root", ev
 ' "$tmp/out"
 else
 	tap_skip "monitor -j: JSON checks" "no python3"
@@ -233,8 +235,10 @@ if [ "$rc" = 0 ] && has "$tmp/out" "monitoring OOM events (victim,reap,policy) v
    [ "$(grep -c '^victim\|^reap-' "$tmp/out")" = 2 ]; then
 	tap_ok "monitor --count 2: header, then two events, exit 0"
 else tap_fail "monitor --count 2: exit $rc: $(cat "$tmp/out" "$tmp/err")"; fi
-grep -q '^victim pid=95 comm=tail uid=0 oom_score_adj=0 anon_rss_kb=33000 .* total_vm_kb=70000' "$tmp/out" &&
-	tap_ok "monitor: text line key=value" || tap_fail "monitor text: $(cat "$tmp/out")"
+grep -q '^victim pid=95 comm=tail uid=0 user=root oom_score_adj=0 anon_rss_kb=33000 .* total_vm_kb=70000' "$tmp/out" &&
+	tap_ok "monitor: text line key=value, the user name after the uid" || tap_fail "monitor text: $(cat "$tmp/out")"
+has "$tmp/out" ", boot $(cat /proc/sys/kernel/random/boot_id); Ctrl-C stops" &&
+	tap_ok "monitor: the header names the boot" || tap_fail "monitor header: $(head -n 1 "$tmp/out")"
 cp "$tmp/pipe.txt" "$fake/trace_pipe"
 run -n monitor --events victim --timestamp
 if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = 2 ] &&
@@ -420,7 +424,8 @@ else
 		tap_fail "man page lacks:$missing"
 	missing=
 	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
-		 pid tgid comm uid memcg_id oom_score_adj frozen reason result attempts duration_us \
+		 pid tgid comm uid user memcg_id cgroup boot_id oom_score_adj frozen reason result \
+		 attempts duration_us \
 		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changed_via \
 		 count victims queued_delay events_dropped latency_hist from_us \
 		 to_us changes OOMCTL_TRACEFS vm.oom_reap_delay_ms vm.oom_reap_frozen_bypass \

@@ -9,6 +9,8 @@
 
 void ok(bool pass, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* n results skipped, each "what # SKIP why": why names what is missing */
+void skip(int n, const char *what, const char *why);
 /* What fn writes to the FILE it is given (free() it) */
 char *capture(void (*fn)(FILE *f, void *arg), void *arg);
 /* Is s (len bytes) one valid JSON value, surrounded by whitespace only? */
@@ -22,6 +24,7 @@ void test_nl(void);
 void test_tracefs(void);
 void test_stock(void);
 void test_monitor(void);
+void test_cgpath(void);
 void test_prom(void);
 
 #endif

@@ -39,6 +39,15 @@ void diag(const char *fmt, ...)
 	printf("\n");
 }
 
+void skip(int count, const char *what, const char *why)
+{
+	for (int i = 0; i < count; i++) {
+		fflush(stdout);
+		printf("ok %d - %s # SKIP %s\n", ++n, what, why);
+	}
+	fflush(stdout);
+}
+
 char *capture(void (*fn)(FILE *f, void *arg), void *arg)
 {
 	char *buf = NULL;
@@ -68,6 +77,7 @@ int main(void)
 	test_tracefs();
 	test_stock();
 	test_monitor();
+	test_cgpath();
 	test_prom();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
