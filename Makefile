@@ -1,7 +1,8 @@
 # oomctl: kernel patches for a runtime OOM-reaper policy, a CLI, and the VM
 # harness that tests them.  `make help` lists the targets.
 #
-# Variables: PREFIX DESTDIR (install), FILTER=GLOB (only these /tests in the
+# Variables: PREFIX DESTDIR SBINDIR MANDIR BASHCOMPDIR UNITDIR SYSCONFDIR
+# (install, uninstall: cli/Makefile), FILTER=GLOB (only these /tests in the
 # VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
 # SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage), STAGES="..." (check:
 # only these stages of scripts/check.sh: deps harness host series forward setup kernel guest initramfs vm).
@@ -18,7 +19,7 @@ MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
 .PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock kernel-nonl guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
-	fuzz-netlink soak forward-port
+	fuzz-netlink soak forward-port uninstall deb
 
 help:
 	@echo 'make check      everything: deps, host tests, kernel, VM tests -> one TAP stream'
@@ -39,7 +40,9 @@ help:
 	@echo 'make fuzz       libFuzzer on the oomctl CLI parsers, FUZZ_SECONDS (300) each (cli/fuzz/run.sh)'
 	@echo 'make fuzz-netlink  the oom family netlink fuzzer alone in the VM, FUZZ_NL_MSGS ($(FUZZ_NL_MSGS)) messages'
 	@echo 'make soak       the OOM storm soak alone on the sanitizer kernel, SOAK_S ($(SOAK_S)) seconds of storm'
-	@echo 'make install    install oomctl (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR))'
+	@echo 'make install    install oomctl, man page, completion, units (PREFIX=$(PREFIX) DESTDIR=$(DESTDIR); SBINDIR MANDIR BASHCOMPDIR UNITDIR SYSCONFDIR)'
+	@echo 'make uninstall  remove what make install put (the same variables)'
+	@echo 'make deb        the Debian package: build/deb/oomctl_VERSION_ARCH.deb (dpkg-buildpackage, from a copy of the tree)'
 	@echo 'make clean      remove build outputs except the kernel tree and objects'
 
 check:
@@ -134,8 +137,12 @@ fuzz-netlink:
 	VM_TIMEOUT=$$((2 * s + 600)) VM_APPEND="$${VM_APPEND:+$$VM_APPEND }OOMNL_FUZZ_MSGS=$(FUZZ_NL_MSGS) OOMNL_FUZZ_TIMEOUT=$$s$(if $(FUZZ_NL_SEED), OOMNL_FUZZ_SEED=$(FUZZ_NL_SEED))" \
 	scripts/check.sh guest initramfs vm
 
-install:
-	$(MAKE) -C cli install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+# The other directory variables reach cli/Makefile from the command line
+install uninstall:
+	$(MAKE) -C cli $@ PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+deb:
+	@scripts/build-deb.sh
 
 clean:
 	rm -rf build/guest build/initramfs.root build/initramfs.cpio.gz build/logs \

@@ -446,16 +446,7 @@ fi
 # --- bash completion ------------------------------------------------------------------
 merge_tap tests/completion.bash bash tests/completion.bash "$oomctl" "$top/completions/oomctl"
 
-# --- install ---------------------------------------------------------------------------
-dest=$tmp/dest
-if [ $sanitized = 1 ]; then
-	:
-elif make -s --no-print-directory install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 &&
-   [ -x "$dest/usr/sbin/oomctl" ] && [ -f "$dest/usr/share/man/man8/oomctl.8" ] &&
-   [ -f "$dest/usr/share/bash-completion/completions/oomctl" ]; then
-	tap_ok "make install DESTDIR PREFIX=/usr: sbin, man8, bash-completion"
-else
-	tap_fail "make install"; sed 's/^/#   /' "$tmp/install.log"; find "$dest" | sed 's/^/#   /'
-fi
+# --- make install, make uninstall ------------------------------------------------------
+[ $sanitized = 1 ] || merge_tap tests/install.sh tests/install.sh
 
 tap_finish
