@@ -6,7 +6,8 @@
  * overrun (ENOBUFS) or a trace buffer overrun becomes a "lost" record.
  * Each multicast group numbers its notifications on its own, so the
  * sequence is followed per group.  Every record carries the boot id, and
- * victims their user name and cgroup path (enrich.h).
+ * victims their user name and cgroup path (enrich.h); -o journal sends
+ * them to the journal (journal.h), where a refused send is a loss too.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include <sys/signalfd.h>
 
 #include "enrich.h"
+#include "journal.h"
 #include "monitor_src.h"
 #include "oomctl.h"
 #include "output.h"
@@ -37,6 +39,9 @@ struct mon {
 	/* netlink: an ENOBUFS not yet accounted for by a gap */
 	bool overrun;
 	struct seq_track seq[NGRPS];
+	/* -o journal: records it refused since it last took one, and why */
+	uint64_t refused;
+	int refused_err;
 };
 
 static uint64_t now_ms(void)
@@ -47,10 +52,48 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* A record out: 0, or -EIO */
+/*
+ * -o journal: send ev.  What the journal refuses is lost, and told as such
+ * (a lost record, reason journal) as soon as it takes records again, before
+ * ev; until then only the first refusal is said, on stderr.  Always 0:
+ * the monitor goes on, and says at the end what was never told.
+ */
+static int send_journal(struct mon *m, struct event *ev)
+{
+	int ret = 0;
+
+	if (m->refused) {
+		struct event lost;
+
+		event_init(&lost, EV_LOST, ev->origin);
+		event_set(&lost, F_COUNT, m->refused);
+		event_set(&lost, F_LOST_REASON, LOST_JOURNAL);
+		enrich_event(&lost);
+		ret = journal_send(&lost);
+		if (!ret) {
+			msg("monitor: the journal takes records again; %llu were lost, "
+			    "a lost record says so", (unsigned long long)m->refused);
+			m->refused = 0;
+		}
+	}
+	if (!ret)
+		ret = journal_send(ev);
+	if (!ret)
+		return 0;
+	if (!m->refused)
+		msg("monitor: the journal refused a record: %s; counting the lost ones",
+		    strerror(-ret));
+	m->refused++;
+	m->refused_err = -ret;
+	return 0;
+}
+
+/* A record out, to stdout or the journal: 0, or -EIO */
 static int emit(struct mon *m, struct event *ev)
 {
 	enrich_event(ev);
+	if (m->o->format == FMT_JOURNAL)
+		return send_journal(m, ev);
 	return event_print(ev, m->o->timestamp) ? -EIO : 0;
 }
 
@@ -224,6 +267,10 @@ int monitor_run(const struct opts *o, struct mon_source *src, const char *via, i
 	if (m.overrun && !ret && print_lost(&m, 0, false, LOST_OVERRUN, src->name))
 		ret = -EIO;
 	src->close(src);
+	/* Lost, and no lost record could tell it: say it here */
+	if (m.refused)
+		msg("monitor: the journal refused records to the end, %llu lost: %s",
+		    (unsigned long long)m.refused, strerror(m.refused_err));
 
 	if (ret == -EIO || ferror(stdout))
 		return EXIT_FAIL;	/* nobody reads us any more */
@@ -236,7 +283,7 @@ int monitor_run(const struct opts *o, struct mon_source *src, const char *via, i
 		    (unsigned long long)m.printed, (unsigned long long)o->count);
 		return EXIT_FAIL;
 	}
-	return EXIT_OK;
+	return m.refused ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_monitor(struct opts *o, int argc, char **argv)
@@ -248,6 +295,9 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 	(void)argc, (void)argv;	/* none: cmdline.c checked */
 	if (!o->events)
 		o->events = EVC_ALL;
+	/* Before the source: a journal that is not there loses every event */
+	if (o->format == FMT_JOURNAL && journal_open())
+		return EXIT_FAIL;
 	enrich_init();
 	sfd = signals_fd();
 	ret = start(o, &src, &via);
@@ -256,5 +306,6 @@ int cmd_monitor(struct opts *o, int argc, char **argv)
 	if (sfd >= 0)
 		close(sfd);
 	enrich_exit();
+	journal_close();
 	return ret;
 }

@@ -90,6 +90,13 @@ static int set_json(struct opts *o, const char *cmd, const char *arg)
 	return -1;
 }
 
+static int set_journal(struct opts *o, const char *cmd, const char *arg)
+{
+	(void)cmd, (void)arg;
+	o->format = FMT_JOURNAL;
+	return -1;
+}
+
 static int set_pretty(struct opts *o, const char *cmd, const char *arg)
 {
 	(void)cmd, (void)arg;
@@ -209,6 +216,8 @@ static const struct option_def options[] = {
 	  "start text lines with the time", NULL, set_timestamp },
 	{ "tracefs", no_argument, 0, "monitor", NULL,
 	  "read the oom trace events, not netlink", NULL, set_tracefs },
+	{ "journal", no_argument, 0, "monitor", NULL,
+	  "send each event to the systemd journal; -o journal", NULL, set_journal },
 	{ "textfile", required_argument, 0, "stats", "DIR",
 	  "write the Prometheus format to DIR/oomctl.prom atomically", NULL, set_textfile },
 	{ "dry-run", no_argument, 0, "apply", NULL,

@@ -425,7 +425,7 @@ else
 	missing=
 	for k in delay_ms frozen_bypass order delay_max_ms source type seq ts_mono_ns time origin \
 		 pid tgid comm uid user memcg_id cgroup boot_id oom_score_adj frozen reason result \
-		 attempts duration_us \
+		 attempts duration_us OOM_CGROUP_ID OOM_EVENT OOM_SCORE_ADJ MESSAGE_ID PRIORITY \
 		 anon_rss_kb file_rss_kb shmem_rss_kb total_vm_kb pgtables_kb changed_via \
 		 count victims queued_delay events_dropped latency_hist from_us \
 		 to_us changes OOMCTL_TRACEFS vm.oom_reap_delay_ms vm.oom_reap_frozen_bypass \

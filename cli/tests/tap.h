@@ -24,6 +24,7 @@ void test_nl(void);
 void test_tracefs(void);
 void test_stock(void);
 void test_monitor(void);
+void test_journal(void);
 void test_cgpath(void);
 void test_prom(void);
 

@@ -77,6 +77,7 @@ int main(void)
 	test_tracefs();
 	test_stock();
 	test_monitor();
+	test_journal();
 	test_cgpath();
 	test_prom();
 	printf("1..%d\n", n);
