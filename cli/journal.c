@@ -170,6 +170,12 @@ int journal_send(const struct event *ev)
 	event_pairs(ev, add_pair, &e);
 	if (text && !e.nomem)
 		ret = sendv(e.iov, e.n);
+	/*
+	 * libsystemd drops a record without a word when the socket is not
+	 * there (ENOENT: "the journal is not available"): lost all the same
+	 */
+	if (!ret && lib && access(JOURNAL_SOCKET, F_OK))
+		ret = -errno;
 	free(text);
 	for (int i = 0; i < e.n; i++)
 		free(e.iov[i].iov_base);
