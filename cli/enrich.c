@@ -63,6 +63,7 @@ void enrich_init(void)
 void enrich_exit(void)
 {
 	cgpath_exit();
+	boot_id[0] = '\0';
 }
 
 const char *enrich_boot_id(void)

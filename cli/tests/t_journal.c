@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "enrich.h"
 #include "journal.h"
 #include "monitor_src.h"
 #include "oomctl.h"
@@ -280,10 +281,11 @@ static void test_message_ids(void)
 	free(man);
 }
 
-/* A scripted source: n victims with seqs 1..n */
+/* A scripted source: n victims with seqs 1..n, or those of seqs[] */
 struct script {
 	struct mon_source src;
 	int n, next;
+	const uint64_t *seqs;
 };
 
 static int script_read(struct mon_source *src, mon_event_cb cb, void *data)
@@ -295,7 +297,8 @@ static int script_read(struct mon_source *src, mon_event_cb cb, void *data)
 		return 0;
 	event_init(&ev, EV_VICTIM, "netlink");
 	ev.has_seq = ev.has_ts = true;
-	ev.seq = (uint64_t)++s->next;
+	ev.seq = s->seqs ? s->seqs[s->next] : (uint64_t)s->next + 1;
+	s->next++;
 	ev.ts_ns = 1000;
 	event_set(&ev, F_PID, 100 + ev.seq);
 	return cb(&ev, data) ?: 1;
@@ -306,13 +309,15 @@ static void script_close(struct mon_source *src)
 	(void)src;
 }
 
-/* monitor -o journal over 5 victims; calls from..to of sendv fail */
-static int run_monitor(int from, int to)
+/* monitor -o journal over 5 victims (seqs: 1..5 if NULL); calls from..to
+ * of sendv fail */
+static int run_monitor_seqs(int from, int to, const uint64_t *seqs)
 {
 	struct script s = {
 		.src = { .name = "netlink", .fd = -1, .max_wait_ms = 0,
 			 .read = script_read, .close = script_close },
 		.n = 5,
+		.seqs = seqs,
 	};
 	struct opts o = { .format = FMT_JOURNAL, .events = EVC_ALL };
 	int err = dup(2), null = open("/dev/null", O_WRONLY), ret;
@@ -324,6 +329,11 @@ static int run_monitor(int from, int to)
 	close(err);
 	close(null);
 	return ret;
+}
+
+static int run_monitor(int from, int to)
+{
+	return run_monitor_seqs(from, to, NULL);
 }
 
 static void test_refused(void)
@@ -352,6 +362,23 @@ static void test_refused(void)
 	ok(ret == EXIT_OK && calls == 6 && nsent == 3 && is(1, "OOM_COUNT", "3") &&
 	   is(2, "OOM_PID", "105"),
 	   "journal: a refused lost record counts the event it came with, and is sent later");
+	/* The monitor's own lost records (a gap) carry the boot id too */
+	{
+		static const uint64_t seqs[] = { 1, 2, 5, 6, 7 };
+		const char *boot;
+		bool all = true;
+
+		enrich_init();
+		boot = enrich_boot_id();
+		ret = run_monitor_seqs(0, -1, seqs);
+		for (int e = 0; e < nsent && boot; e++)
+			all &= is(e, "OOM_BOOT_ID", boot);
+		ok(boot && ret == EXIT_OK && nsent == 6 && is(2, "OOM_EVENT", "lost") &&
+		   is(2, "OOM_REASON", "seq-gap") && is(2, "OOM_COUNT", "2") && all,
+		   "journal: a gap in the seqs is a lost entry (seq-gap, 2); every entry has "
+		   "OOM_BOOT_ID, this boot's");
+		enrich_exit();
+	}
 	reset(0, -1);
 	journal_set_sendv(NULL);
 }
