@@ -61,6 +61,8 @@ stop_journald() {	# its socket file stays: a dead journald, ECONNREFUSED
 	jd=
 }
 entries() { journalctl -o json --no-pager SYSLOG_IDENTIFIER=oomctl 2>/dev/null; }
+# journald takes what is queued on its socket in its own time: wait for N
+has_entries() { [ "$(entries | wc -l)" -ge "$1" ]; }
 in_journal() { entries | grep -q "\"OOM_PID\":\"$1\""; }
 
 tap_header
@@ -158,6 +160,7 @@ cp "$tmp/out" "$tmp/text"
 feed
 run -j monitor
 cp "$tmp/out" "$tmp/json"
+waitfor 100 has_entries 5 || echo "# fewer than 5 entries in the journal after 10 s"
 entries >"$tmp/entries"
 if [ $mon_rc = 0 ] && [ ! -s "$tmp/mon.err" ] && [ "$(wc -l <"$tmp/entries")" = 5 ]; then
 	tap_ok "monitor -o journal: five records, five journal entries, exit 0, nothing on stdout or stderr"
@@ -207,6 +210,7 @@ else tap_fail "journal entries: $(cat "$tmp/py.out")"; tap_diag "$tmp/entries"; 
 
 feed
 run monitor --journal --count 1
+waitfor 100 has_entries 6 || echo "# fewer than 6 entries in the journal after 10 s"
 n=$(entries | wc -l)
 if [ $rc = 0 ] && [ "$n" = 6 ] && entries | tail -n 1 | grep -q '"OOM_EVENT":"victim"'; then
 	tap_ok "monitor --journal is -o journal (--count 1: one more entry)"
