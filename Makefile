@@ -5,7 +5,7 @@
 # (install, uninstall: cli/Makefile), FILTER=GLOB (only these /tests in the
 # VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
 # SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage), STAGES="..." (check:
-# only these stages of scripts/check.sh: deps harness host docs series forward setup kernel guest initramfs vm).
+# only these stages of scripts/check.sh: deps harness host docs deb series forward setup kernel guest initramfs vm).
 # The variables below are exported, so the scripts see them as env.
 
 PREFIX ?= /usr/local

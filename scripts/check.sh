@@ -7,7 +7,7 @@
 # missing Makefile, target or script is a failure, never a skip.
 #
 # Usage: scripts/check.sh [STAGE...]      (default: all, in the order below)
-# Stages: deps harness host docs series forward setup kernel guest initramfs vm
+# Stages: deps harness host docs deb series forward setup kernel guest initramfs vm
 # Env: SKIP_KERNEL_BUILD=1  boot the existing bzImage, do not run make kernel
 #      FILTER, TEST_TIMEOUT, VM_TIMEOUT, ...   see scripts/run-vm.sh
 #
@@ -24,7 +24,7 @@ cd "$top"
 unset DESTDIR
 logs=build/logs
 mkdir -p "$logs"
-all_stages=(deps harness host docs series forward setup kernel guest initramfs vm)
+all_stages=(deps harness host docs deb series forward setup kernel guest initramfs vm)
 . scripts/tap.sh	# tap_ok/tap_fail/tap_skip and the counters TAP_N/PASS/FAIL/SKIP
 # The kernel the vm stage boots: KERNEL, else the sanitizer kernel.
 vm_kernel=${KERNEL:-build/kobj-debug/arch/x86/boot/bzImage}
@@ -76,6 +76,9 @@ stage_host() {	# host-side unit tests of the CLI, TAP on stdout
 }
 stage_docs() {	# README's fleet story against docs/examples: Ansible runs, Vector parses (~20 s)
 	tap_stage docs scripts/test-docs.sh || true
+}
+stage_deb() {	# make deb, lintian, dpkg -i/-r/-P in a copy-on-write root (~30 s)
+	tap_stage deb scripts/test-deb.sh || true
 }
 stage_series() {	# the kernel owner's checks of kernel/*.patch, TAP on stdout
 	tap_stage series scripts/check-series.sh || true
