@@ -83,6 +83,17 @@ int cmd_apply(struct opts *o, int argc, char **argv)
 	free(buf);
 	if (ret)
 		return EXIT_USAGE;
+	if (!pf.p.have) {
+		/* An empty file, or one of comments only: nothing to ask the kernel */
+		out_begin();
+		out_str("file", NULL, file);
+		out_str("mode", NULL, mode);
+		out_bool("changed", NULL, false);
+		out_text("no settings in %s: nothing to do\n", file);
+		out_arr_begin("changes");
+		out_arr_end();
+		return out_end() ? EXIT_FAIL : EXIT_OK;
+	}
 
 	ret = oom_connect(&s, "apply");
 	if (ret == -ENOENT)

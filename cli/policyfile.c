@@ -94,15 +94,74 @@ static char *trim(char *s)
 	return s;
 }
 
+/* KEY = VALUE, comments gone: one setting, an ignored key, or an error */
+static void pf_setting(struct pf_state *st, unsigned int no, char *key, char *val,
+		       struct policy_file *pf)
+{
+	const struct setting *s;
+	char show[PF_MAX_LINE * 4 + 8];
+	bool optional = false, sysctl = false;
+	uint32_t v;
+	int id, ret;
+
+	/* sysctl.d(5): a failure to set a key that starts with '-' is ignored */
+	if (*key == '-') {
+		optional = true;
+		key = trim(key + 1);
+	}
+	s = setting_by_name(key);
+	if (!s) {
+		s = setting_by_sysctl(key);
+		sysctl = s != NULL;
+	}
+	if (!s && optional && *key) {
+		/* A setting of a kernel newer than this oomctl, maybe */
+		fprintf(st->errf, "oomctl: %s:%u: unknown key '%s' ignored (leading '-')\n",
+			st->name, no, text_sanitize(key, false, show, sizeof(show)));
+		pf->notes++;
+		return;
+	}
+	if (!s) {
+		pf_error(st, no, "unknown key '%s' (keys: %s; or the sysctls %s)",
+			 text_sanitize(key, false, show, sizeof(show)), setting_names(),
+			 setting_sysctl_names());
+		return;
+	}
+	ret = sysctl ? setting_parse_sysctl(s, val, &v) : s->parse(val, &v);
+	if (ret == -ERANGE) {
+		pf_error(st, no, "%s: '%s' is out of range%s%s%s", key,
+			 text_sanitize(val, false, show, sizeof(show)),
+			 sysctl ? " (" : "", sysctl ? s->sysctl_syntax : "", sysctl ? ")" : "");
+		return;
+	}
+	if (ret) {
+		pf_error(st, no, "%s: bad value '%s' (expected %s)", key,
+			 text_sanitize(val, false, show, sizeof(show)),
+			 sysctl ? s->sysctl_syntax : s->syntax);
+		return;
+	}
+	id = (int)(s - settings);
+	if (pf->p.have & (1u << id)) {
+		/* sysctl.d(5): the last assignment wins */
+		fprintf(st->errf, "oomctl: %s:%u: %s set again: this wins over %s:%u\n",
+			st->name, no, key, st->name, pf->line[id]);
+		pf->notes++;
+	}
+	pf->p.val[id] = v;
+	pf->p.have |= 1u << id;
+	pf->line[id] = no;
+	if (optional)
+		pf->optional |= 1u << id;
+	else
+		pf->optional &= ~(1u << id);
+}
+
 /* One line without its newline; false stops the parse (binary data) */
 static bool pf_line(struct pf_state *st, unsigned int no, char *text,
 		    struct policy_file *pf)
 {
-	const struct setting *s;
-	char *key, *val, *eq, show[PF_MAX_LINE * 4 + 8];
+	char *eq, show[PF_MAX_LINE * 4 + 8];
 	size_t len = strlen(text);
-	uint32_t v;
-	int id, ret;
 
 	if (len && text[len - 1] == '\r')	/* written on Windows */
 		text[--len] = '\0';
@@ -129,33 +188,7 @@ static bool pf_line(struct pf_state *st, unsigned int no, char *text,
 		return true;
 	}
 	*eq = '\0';
-	key = trim(text);
-	val = trim(eq + 1);
-	s = setting_by_name(key);
-	if (!s) {
-		pf_error(st, no, "unknown key '%s' (keys: %s)",
-			 text_sanitize(key, false, show, sizeof(show)), setting_names());
-		return true;
-	}
-	id = (int)(s - settings);
-	if (pf->p.have & (1u << id)) {
-		pf_error(st, no, "duplicate key '%s' (first on line %u)", key, pf->line[id]);
-		return true;
-	}
-	ret = s->parse(val, &v);
-	if (ret == -ERANGE) {
-		pf_error(st, no, "%s: '%s' is out of range", key,
-			 text_sanitize(val, false, show, sizeof(show)));
-		return true;
-	}
-	if (ret) {
-		pf_error(st, no, "%s: bad value '%s' (expected %s)", key,
-			 text_sanitize(val, false, show, sizeof(show)), s->syntax);
-		return true;
-	}
-	pf->p.val[id] = v;
-	pf->p.have |= 1u << id;
-	pf->line[id] = no;
+	pf_setting(st, no, trim(text), trim(eq + 1), pf);
 	return true;
 }
 
@@ -168,6 +201,9 @@ int policy_file_parse(const char *name, const char *buf, size_t len,
 	size_t i = 0;
 
 	memset(pf, 0, sizeof(*pf));
+	/* A UTF-8 byte order mark, which some Windows editors write */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
 	while (i < len) {
 		const char *nl = memchr(buf + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
@@ -201,8 +237,29 @@ int policy_file_parse(const char *name, const char *buf, size_t len,
 	}
 	if (st.errors > PF_MAX_ERRORS)
 		fprintf(errf, "oomctl: %s: %d more errors\n", name, st.errors - PF_MAX_ERRORS);
-	if (!st.errors && !pf->p.have)
-		pf_error(&st, 0, "no settings (expected KEY = VALUE lines; keys: %s)",
-			 setting_names());
 	return st.errors;
+}
+
+void policy_set_init(struct policy_set *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void policy_set_merge(struct policy_set *m, const struct policy_file *pf,
+		      const char *name, FILE *errf)
+{
+	for (int i = 0; i < NSETTINGS; i++) {
+		unsigned int bit = 1u << i;
+
+		if (!(pf->p.have & bit))
+			continue;
+		if (m->p.have & bit)
+			fprintf(errf, "oomctl: %s:%u: %s set again: this wins over %s:%u\n",
+				name, pf->line[i], settings[i].name, m->src[i].file,
+				m->src[i].line);
+		m->p.val[i] = pf->p.val[i];
+		m->p.have |= bit;
+		m->src[i] = (struct policy_src){ name, pf->line[i] };
+		m->optional = (m->optional & ~bit) | (pf->optional & bit);
+	}
 }

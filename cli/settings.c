@@ -96,21 +96,26 @@ const struct setting settings[NSETTINGS] = {
 		.name = "delay", .json_key = "delay_ms", .syntax = "MS|DURATION",
 		.help = "how long a victim may exit on its own",
 		.unit = "ms", .attr = OOM_A_POLICY_REAP_DELAY_MS,
-		.sysctl = "oom_reap_delay_ms", .def = OOM_REAP_DELAY_DEFAULT_MS,
+		.sysctl = "oom_reap_delay_ms", .sysctl_max = UINT32_MAX,
+		.sysctl_syntax = "a number of milliseconds",
+		.def = OOM_REAP_DELAY_DEFAULT_MS,
 		.parse = parse_ms, .format = format_ms, .print = print_u32,
 	},
 	[SET_FROZEN_BYPASS] = {
 		.name = "frozen-bypass", .json_key = "frozen_bypass", .syntax = "on|off",
 		.help = "reap victims frozen when killed at once",
 		.words = bool_words, .attr = OOM_A_POLICY_FROZEN_BYPASS,
-		.sysctl = "oom_reap_frozen_bypass", .def = OOM_FROZEN_BYPASS_DEFAULT,
+		.sysctl = "oom_reap_frozen_bypass", .sysctl_max = 1, .sysctl_syntax = "0 or 1",
+		.def = OOM_FROZEN_BYPASS_DEFAULT,
 		.parse = parse_onoff, .format = format_onoff, .print = print_bool,
 	},
 	[SET_ORDER] = {
 		.name = "order", .json_key = "order", .syntax = "forward|reverse",
 		.help = "direction of the walk over the victim's memory",
 		.words = order_names, .attr = OOM_A_POLICY_REAP_ORDER,
-		.sysctl = "oom_reap_order", .def = OOM_REAP_ORDER_DEFAULT,
+		.sysctl = "oom_reap_order", .sysctl_max = OOM_REAP_ORDER_REVERSE,
+		.sysctl_syntax = "0 (forward) or 1 (reverse)",
+		.def = OOM_REAP_ORDER_DEFAULT,
 		.parse = parse_order, .format = format_order, .print = print_order,
 	},
 };
@@ -129,6 +134,42 @@ const struct setting *setting_by_attr(int attr)
 		if (settings[i].attr == attr)
 			return &settings[i];
 	return NULL;
+}
+
+const struct setting *setting_by_sysctl(const char *key)
+{
+	/* sysctl.d(5): '/' and '.' both separate; these names have no dots */
+	if (strncmp(key, "vm", 2) || (key[2] != '.' && key[2] != '/'))
+		return NULL;
+	for (int i = 0; i < NSETTINGS; i++)
+		if (!strcmp(settings[i].sysctl, key + 3))
+			return &settings[i];
+	return NULL;
+}
+
+int setting_parse_sysctl(const struct setting *s, const char *val, uint32_t *v)
+{
+	uint64_t n;
+	int ret = parse_u64(val, &n);
+
+	if (ret)
+		return ret;
+	if (n > s->sysctl_max)
+		return -ERANGE;
+	*v = (uint32_t)n;
+	return 0;
+}
+
+const char *setting_sysctl_names(void)
+{
+	static char buf[160];
+	size_t n = 0;
+
+	if (!buf[0])
+		for (int i = 0; i < NSETTINGS; i++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%svm.%s",
+				      i ? ", " : "", settings[i].sysctl);
+	return buf;
 }
 
 const char *setting_names(void)

@@ -138,7 +138,7 @@ rc_is 1 "apply a missing file" apply "$tmp/none.conf"
 head -c 3000 /dev/urandom >"$tmp/junk.conf"
 rc_is 2 "apply binary junk" apply "$tmp/junk.conf"
 : >"$tmp/empty.conf"
-rc_is 2 "apply an empty file" apply "$tmp/empty.conf"
+rc_is 0 "apply an empty file: nothing to do" apply "$tmp/empty.conf"
 
 # --- this host's kernel -----------------------------------------------------------
 run show

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <linux/oom_netlink.h>
+
 #include "policyfile.h"
 #include "tap.h"
 
@@ -43,6 +45,123 @@ static void bad(const char *what, const char *text, size_t len, const char *want
 }
 #define BAD(what, s, want) bad((what), (s), sizeof(s) - 1, (want))
 
+/* A good file: no error, and the notes said this (NULL: no notes) */
+static struct result good(const char *what, const char *text, size_t len, const char *note)
+{
+	struct result r = parse(text, len);
+
+	ok(r.errors == 0 && (note ? strstr(r.err, note) != NULL : !r.err[0]),
+	   "%s: accepted%s%s", what, note ? ", noting " : "", note ? note : "");
+	if (r.errors || (note ? !strstr(r.err, note) : r.err[0] != '\0'))
+		diag("errors %d, said: %s", r.errors, r.err);
+	return r;
+}
+#define GOOD(what, s, note) good((what), (s), sizeof(s) - 1, (note))
+
+/* sysctl.d(5) lines: the sysctls' keys and values, BOM, '-', duplicates */
+static void test_policyfile_sysctl(void)
+{
+	struct result r;
+
+	r = GOOD("sysctl keys and values",
+		 "vm.oom_reap_delay_ms = 250\n"
+		 "vm/oom_reap_frozen_bypass=1\n"
+		 "vm.oom_reap_order = 0\n", NULL);
+	ok(r.pf.p.have == 7 && r.pf.p.val[SET_DELAY] == 250 &&
+	   r.pf.p.val[SET_FROZEN_BYPASS] == 1 && r.pf.p.val[SET_ORDER] == OOM_REAP_ORDER_FORWARD &&
+	   r.pf.line[SET_FROZEN_BYPASS] == 2 && !r.pf.optional,
+	   "vm.oom_reap_delay_ms 250, vm/oom_reap_frozen_bypass 1, vm.oom_reap_order 0 (forward)");
+	r = GOOD("sysctl and oomctl keys mixed", "vm.oom_reap_order = 1\ndelay = 2s\n", NULL);
+	ok(r.pf.p.val[SET_ORDER] == OOM_REAP_ORDER_REVERSE && r.pf.p.val[SET_DELAY] == 2000,
+	   "order 1 is reverse, delay 2s is 2000");
+	BAD("sysctl key, oomctl value", "vm.oom_reap_frozen_bypass = on\n",
+	    "t.conf:1: vm.oom_reap_frozen_bypass: bad value 'on' (expected 0 or 1)");
+	BAD("sysctl key, order word", "vm/oom_reap_order = reverse\n",
+	    "vm/oom_reap_order: bad value 'reverse' (expected 0 (forward) or 1 (reverse))");
+	BAD("sysctl key, a duration", "vm.oom_reap_delay_ms = 250ms\n",
+	    "bad value '250ms' (expected a number of milliseconds)");
+	BAD("sysctl key, 2 for a 0/1 sysctl", "vm.oom_reap_order = 2\n",
+	    "t.conf:1: vm.oom_reap_order: '2' is out of range (0 (forward) or 1 (reverse))");
+	BAD("sysctl key, negative", "vm.oom_reap_delay_ms = -1\n", "bad value '-1'");
+	BAD("sysctl key, hex", "vm.oom_reap_delay_ms = 0x10\n", "bad value '0x10'");
+	BAD("sysctl key, beyond 32 bits", "vm.oom_reap_delay_ms = 4294967296\n",
+	    "'4294967296' is out of range");
+	BAD("sysctl key, empty value", "vm.oom_reap_delay_ms =\n", "bad value ''");
+	BAD("another vm sysctl", "vm.swappiness = 10\n", "t.conf:1: unknown key 'vm.swappiness'");
+	BAD("sysctl key without vm.", "oom_reap_delay_ms = 10\n", "unknown key 'oom_reap_delay_ms'");
+	BAD("sysctl key, other separator", "vm:oom_reap_delay_ms = 10\n", "unknown key");
+	BAD("JSON key is not a file key", "frozen_bypass = 1\n", "unknown key 'frozen_bypass'");
+
+	/* A UTF-8 byte order mark: before the first key, nowhere else */
+	r = GOOD("a UTF-8 BOM", "\xef\xbb\xbf" "delay = 300\n", NULL);
+	ok(r.pf.p.have == 1 && r.pf.p.val[SET_DELAY] == 300 && r.pf.line[SET_DELAY] == 1,
+	   "a BOM is skipped, the first line is still line 1");
+	GOOD("a BOM before a comment", "\xef\xbb\xbf# policy\nvm.oom_reap_order = 1\n", NULL);
+	GOOD("only a BOM", "\xef\xbb\xbf", NULL);
+	BAD("a BOM on line 2", "delay = 1\n\xef\xbb\xbforder = forward\n",
+	    "t.conf:2: unknown key '\\xef\\xbb\\xbforder'");
+	BAD("half a BOM", "\xef\xbb" "delay = 1\n", "unknown key '\\xef\\xbbdelay'");
+
+	/* Empty files and files of comments set nothing, and that is fine */
+	r = GOOD("an empty file", "", NULL);
+	ok(r.pf.p.have == 0, "an empty file sets nothing");
+	r = GOOD("comments only", "# nothing\n\n   \n; here\n", NULL);
+	ok(r.pf.p.have == 0, "a file of comments sets nothing");
+
+	/* A leading '-': failures of that key are ignored (by apply) */
+	r = GOOD("leading '-'", "-delay = 250\n-vm.oom_reap_order = 0\nfrozen-bypass = on\n", NULL);
+	ok(r.pf.p.have == 7 && r.pf.p.val[SET_DELAY] == 250 && r.pf.p.val[SET_ORDER] == 0 &&
+	   r.pf.optional == ((1u << SET_DELAY) | (1u << SET_ORDER)),
+	   "'-delay' and '-vm.oom_reap_order' are optional, frozen-bypass is not");
+	r = GOOD("'- key' with a space", "- delay = 5\n", NULL);
+	ok(r.pf.p.val[SET_DELAY] == 5 && r.pf.optional == 1u << SET_DELAY, "'- delay' is '-delay'");
+	r = GOOD("an unknown key with '-'", "-vm.oom_reap_future = 3\ndelay = 1\n",
+		 "t.conf:1: unknown key 'vm.oom_reap_future' ignored (leading '-')");
+	ok(r.pf.p.have == 1u << SET_DELAY && r.pf.notes == 1, "the unknown '-' key sets nothing");
+	BAD("'-' does not excuse a bad value", "-delay = soon\n", "t.conf:1: delay: bad value 'soon'");
+	BAD("'-' does not excuse a range error", "-vm.oom_reap_order = 7\n",
+	    "vm.oom_reap_order: '7' is out of range");
+	BAD("'-' alone", "- = 5\n", "t.conf:1: unknown key ''");
+	BAD("'-' without '='", "-delay\n", "t.conf:1: expected KEY = VALUE, got '-delay'");
+
+	/* Set twice: the last one wins, with a note naming both lines */
+	r = GOOD("a key set twice", "delay = 1\norder = forward\ndelay = 2\n",
+		 "oomctl: t.conf:3: delay set again: this wins over t.conf:1");
+	ok(r.pf.p.val[SET_DELAY] == 2 && r.pf.line[SET_DELAY] == 3 && r.pf.notes == 1,
+	   "the last value and its line are kept");
+	r = GOOD("a setting set by both of its keys", "-delay = 100\nvm.oom_reap_delay_ms = 300\n",
+		 "t.conf:2: vm.oom_reap_delay_ms set again: this wins over t.conf:1");
+	ok(r.pf.p.val[SET_DELAY] == 300 && !r.pf.optional,
+	   "the last line decides the value and whether a failure is ignored");
+}
+
+/* Files merged in order, later wins, each setting with its file:line */
+static void test_policyfile_merge(void)
+{
+	struct policy_set m;
+	struct result a = PARSE("delay = 100\norder = forward\n");
+	struct result b = PARSE("# b\n-vm.oom_reap_delay_ms = 300\n");
+	struct result c = PARSE("");
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	policy_set_init(&m);
+	policy_set_merge(&m, &a.pf, "/etc/oomctl.conf", f);
+	policy_set_merge(&m, &c.pf, "/usr/lib/oomctl.d/10-empty.conf", f);
+	policy_set_merge(&m, &b.pf, "/etc/oomctl.d/50-b.conf", f);
+	fclose(f);
+	ok(m.p.have == ((1u << SET_DELAY) | (1u << SET_ORDER)) && m.p.val[SET_DELAY] == 300 &&
+	   m.p.val[SET_ORDER] == OOM_REAP_ORDER_FORWARD, "merged: delay 300 of the later file, order forward");
+	ok(!strcmp(m.src[SET_DELAY].file, "/etc/oomctl.d/50-b.conf") && m.src[SET_DELAY].line == 2 &&
+	   !strcmp(m.src[SET_ORDER].file, "/etc/oomctl.conf") && m.src[SET_ORDER].line == 2 &&
+	   !m.src[SET_FROZEN_BYPASS].file, "each setting's file and line");
+	ok(m.optional == 1u << SET_DELAY, "the winning line's '-' counts");
+	ok(buf && !strcmp(buf, "oomctl: /etc/oomctl.d/50-b.conf:2: delay set again: this wins "
+			  "over /etc/oomctl.conf:1\n"), "one note for the override, naming both: %s", buf);
+	free(buf);
+}
+
 void test_policyfile(void)
 {
 	struct result r;
@@ -67,15 +186,15 @@ void test_policyfile(void)
 	   "a subset, no final newline");
 
 	BAD("unknown key", "delay = 1\nfrobnicate = 3\n", "t.conf:2: unknown key 'frobnicate'");
-	BAD("unknown key lists the keys", "x = 1\n", "keys: delay, frozen-bypass, order");
+	BAD("unknown key lists the keys", "x = 1\n",
+	    "keys: delay, frozen-bypass, order; or the sysctls vm.oom_reap_delay_ms, "
+	    "vm.oom_reap_frozen_bypass, vm.oom_reap_order");
 	BAD("JSON key is not a file key", "delay_ms = 1\n", "unknown key 'delay_ms'");
 	BAD("bad delay", "delay = soon\n", "t.conf:1: delay: bad value 'soon'");
 	BAD("bad bool", "\nfrozen-bypass = sometimes\n", "t.conf:2: frozen-bypass: bad value 'sometimes' (expected on|off)");
 	BAD("bad order", "order = sideways\n", "order: bad value 'sideways'");
 	BAD("empty value", "delay =\n", "t.conf:1: delay: bad value ''");
 	BAD("out of range", "delay = 99999999999\n", "t.conf:1: delay: '99999999999' is out of range");
-	BAD("duplicate key", "delay = 1\norder = forward\ndelay = 2\n",
-	    "t.conf:3: duplicate key 'delay' (first on line 1)");
 	BAD("missing '='", "delay 250\n", "t.conf:1: expected KEY = VALUE, got 'delay 250'");
 	BAD("empty key", "= 5\n", "t.conf:1: unknown key ''");
 	memset(big, 'x', sizeof(big));
@@ -94,8 +213,9 @@ void test_policyfile(void)
 	BAD("control characters", "delay = 1\x1b[31m\n", "t.conf:1: control character 0x1b");
 	BAD("binary junk without NUL", "\xff\xfe\x01\x02garbage\n", "control character 0x01");
 	BAD("high bytes are shown escaped", "d\xe9lay = 1\n", "unknown key 'd\\xe9lay'");
-	BAD("empty file", "", "t.conf: no settings");
-	BAD("comments only", "# nothing\n\n   \n", "t.conf: no settings");
+	test_policyfile_sysctl();
+	test_policyfile_merge();
+
 	/* Many errors: the first ten, then a count */
 	len = 0;
 	for (int i = 0; i < 15; i++)
