@@ -19,6 +19,7 @@ bool json_valid(const char *s, size_t len);
 void test_parse(void);
 void test_cmdline(void);
 void test_policyfile(void);
+void test_confdirs(void);
 void test_json(void);
 void test_nl(void);
 void test_tracefs(void);

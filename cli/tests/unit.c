@@ -72,6 +72,7 @@ int main(void)
 	test_parse();
 	test_cmdline();
 	test_policyfile();
+	test_confdirs();
 	test_json();
 	test_nl();
 	test_tracefs();
