@@ -2,10 +2,10 @@
 /* oomctl show, set, reset: read and change the policy */
 #include <errno.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "oomctl.h"
 #include "output.h"
+#include "polsrc.h"
 
 /* The policy as show prints it; source says where it came from */
 static int print_policy(const struct opts *o, const struct policy *p,
@@ -17,61 +17,46 @@ static int print_policy(const struct opts *o, const struct policy *p,
 	return out_end() ? EXIT_FAIL : EXIT_OK;
 }
 
-/* show on a kernel without the family: what it does, then exit 3 */
-static int show_stock(const struct opts *o)
-{
-	struct utsname u;
-	struct policy p;
-	const char *source = "sysctl";
-
-	if (sysctl_policy(&p)) {
-		uname(&u);
-		stock_policy(u.release, &p);
-		source = "built-in";
-	}
-	print_policy(o, &p, source);
-	return stock_explain("show");
-}
-
 int cmd_show(struct opts *o, int argc, char **argv)
 {
+	struct polsrc ps;
 	struct policy p;
-	struct nl_err e;
-	struct oom s;
 	int ret;
 
 	(void)argc, (void)argv;	/* none: cmdline.c checked */
-	ret = oom_connect(&s, "show");
-	if (ret == -ENOENT)
-		return show_stock(o);
+	ret = polsrc_open(&ps, "show");
+	if (ret != -1)
+		return ret;
+	ret = polsrc_get(&ps, &p, "show");
+	polsrc_close(&ps);
 	if (ret)
-		return EXIT_FAIL;
-	ret = oom_policy_get(&s, &p, &e);
-	oom_disconnect(&s);
-	if (ret)
-		return report_nl_error("show", ret, &e);
-	return print_policy(o, &p, "netlink");
+		return ret;
+	if (ps.kind == POLSRC_BUILTIN)
+		msg("show: Linux %s has neither the \"%s\" netlink family nor the "
+		    "vm.oom_reap_* sysctls: its reaper's built-in policy, as its release "
+		    "tells (oomctl(8), STOCK KERNELS)", ps.release, OOM_FAMILY_NAME);
+	return print_policy(o, &p, polsrc_names[ps.kind]);
 }
 
-/* Send want in one policy-set and print the result */
+/* Make want the policy and print the result */
 static int apply_settings(const struct opts *o, const char *cmd,
 			  const struct policy *want)
 {
-	struct policy res;
-	struct nl_err e;
-	struct oom s;
+	struct policy cur, res;
+	struct polsrc ps;
 	int ret;
 
-	ret = oom_connect(&s, cmd);
-	if (ret == -ENOENT)
-		return stock_explain(cmd);
+	ret = polsrc_open(&ps, cmd);
+	if (ret != -1)
+		return ret;
+	/* The sysctls are written one by one: the values to go back to */
+	ret = ps.kind == POLSRC_SYSCTL ? polsrc_get(&ps, &cur, cmd) : EXIT_OK;
+	if (!ret)
+		ret = polsrc_set(&ps, want, 0, &cur, &res, cmd);
+	polsrc_close(&ps);
 	if (ret)
-		return EXIT_FAIL;
-	ret = oom_policy_set(&s, want, &res, &e);
-	oom_disconnect(&s);
-	if (ret)
-		return report_nl_error(cmd, ret, &e);
-	return print_policy(o, &res, "netlink");
+		return ret;
+	return print_policy(o, &res, polsrc_names[ps.kind]);
 }
 
 int cmd_set(struct opts *o, int argc, char **argv)

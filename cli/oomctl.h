@@ -84,8 +84,6 @@ void stock_policy(const char *release, struct policy *p);
 void stock_release(char *buf, size_t len);
 /* That upstream release from a version_signature line: true if found */
 bool stock_signature_version(const char *sig, char *buf, size_t len);
-/* Read the vm.oom_reap_* sysctls if the kernel has them: 0 or -errno */
-int sysctl_policy(struct policy *p);
 /* Explain, for cmd, that the family is missing; returns EXIT_NOFAMILY */
 int stock_explain(const char *cmd);
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernels without the oom family: what their reaper does, fixed at build
- * time, and the vm.oom_reap_* sysctls of a patched kernel built without
- * CONFIG_OOM_NETLINK.
+ * Stock kernels: what their reaper does, fixed at build time, release by
+ * release; and what to tell a user of a kernel without the oom family.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +12,7 @@
 #include <sys/utsname.h>
 
 #include "oomctl.h"
-#include "parse.h"
+#include "polsrc.h"
 
 /*
  * A kernel release, as uname -r starts: "6.18.44-...", "6.18.0-rc3".  rc
@@ -183,33 +182,6 @@ void stock_release(char *buf, size_t len)
 	snprintf(buf, len, "%s", u.release);
 }
 
-int sysctl_policy(struct policy *p)
-{
-	memset(p, 0, sizeof(*p));
-	for (int i = 0; i < NSETTINGS; i++) {
-		char path[96], buf[32];
-		uint64_t v;
-		ssize_t n;
-		int fd;
-
-		snprintf(path, sizeof(path), "/proc/sys/vm/%s", settings[i].sysctl);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return n < 0 ? -errno : -EINVAL;
-		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		if (parse_u64(buf, &v) || v > UINT32_MAX)
-			return -EINVAL;
-		p->val[i] = (uint32_t)v;
-		p->have |= 1u << i;
-	}
-	return 0;
-}
-
 int stock_explain(const char *cmd)
 {
 	struct utsname u;
@@ -218,14 +190,11 @@ int stock_explain(const char *cmd)
 	uname(&u);
 	msg("%s: the running kernel (Linux %s) has no \"%s\" generic netlink family",
 	    cmd, u.release, OOM_FAMILY_NAME);
-	if (sysctl_policy(&p) == 0) {
-		msg("%s: it has the vm.oom_reap_* sysctls but was built without "
-		    "CONFIG_OOM_NETLINK: use sysctl(8), e.g. sysctl -w vm.%s=250",
-		    cmd, settings[SET_DELAY].sysctl);
-	} else {
-		msg("%s: its OOM reaper policy is built in and cannot be changed; "
-		    "a kernel with the oomctl patches and CONFIG_OOM_NETLINK=y is needed "
-		    "(see oomctl(8))", cmd);
-	}
+	if (sysctl_read(SYSCTL_DIR, &p) == 0)
+		msg("%s: it has the vm.oom_reap_* sysctls (show, set, reset and apply use "
+		    "them) but was built without CONFIG_OOM_NETLINK, which %s needs", cmd, cmd);
+	else
+		msg("%s: its OOM reaper policy is built in; a kernel with the oomctl patches "
+		    "is needed (see oomctl(8))", cmd);
 	return EXIT_NOFAMILY;
 }

@@ -20,6 +20,7 @@ void test_parse(void);
 void test_cmdline(void);
 void test_policyfile(void);
 void test_confdirs(void);
+void test_polsrc(void);
 void test_json(void);
 void test_nl(void);
 void test_tracefs(void);

@@ -73,6 +73,7 @@ int main(void)
 	test_cmdline();
 	test_policyfile();
 	test_confdirs();
+	test_polsrc();
 	test_json();
 	test_nl();
 	test_tracefs();
