@@ -185,6 +185,14 @@ static int set_check(struct opts *o, const char *cmd, const char *arg)
 	return -1;
 }
 
+static int set_root(struct opts *o, const char *cmd, const char *arg)
+{
+	if (!*arg)
+		return usage_error(cmd, "--root: an empty directory name");
+	o->root = arg;
+	return -1;
+}
+
 static int set_no_pager(struct opts *o, const char *cmd, const char *arg)
 {
 	(void)cmd, (void)arg;
@@ -224,6 +232,8 @@ static const struct option_def options[] = {
 	  "print what would change, change nothing", NULL, set_dry_run },
 	{ "check", no_argument, 0, "apply", NULL,
 	  "change nothing; exit 5 if the policy differs", NULL, set_check },
+	{ "root", required_argument, 0, "apply", "DIR",
+	  "the configuration directories under DIR (an image, a test)", NULL, set_root },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -237,9 +247,9 @@ static const struct command commands[] = {
 	  "SETTING VALUE...", "change settings in one atomic update" },
 	{ "reset", cmd_reset, 0, 0, NULL, NULL, 0, "",
 	  "set everything back to the kernel defaults" },
-	{ "apply", cmd_apply, 1, 1, "which file? (FILE, or - for stdin)",
-	  "one file at a time", 0, "FILE|- [--dry-run|--check]",
-	  "make the policy what a policy file says" },
+	{ "apply", cmd_apply, 0, ARGS_ANY, NULL, NULL, 0,
+	  "[FILE...|-] [--dry-run|--check] [--root DIR]",
+	  "make the policy what the policy files say (none: /etc/oomctl.conf, oomctl.d)" },
 	{ "stats", cmd_stats, 0, 0, NULL, NULL, 0, "[--textfile DIR]",
 	  "counters and the reap latency histogram" },
 	{ "monitor", cmd_monitor, 0, 0, NULL, NULL, 0, "[MONITOR OPTIONS]",
@@ -319,8 +329,9 @@ static void help(void)
 	       "(systemd-oomd) with the same arguments, if it is installed; its help:\n"
 	       "oomctl dump --help.\n");
 	printf("\nDURATION: 250ms, 2s, 1.5s, 2m, 1h; a plain number is milliseconds.\n"
-	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel has no oom\n"
-	       "netlink family, 4 permission denied, 5 apply --check: policy differs.\n"
+	       "Exit status: 0 ok, 1 failed, 2 usage error, 3 the kernel cannot do it\n"
+	       "(no oom family, or a stock kernel), 4 permission denied, 5 apply --check:\n"
+	       "policy differs.\n"
 	       "See oomctl(8).\n");
 }
 

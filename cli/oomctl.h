@@ -40,6 +40,7 @@ struct opts {
 	unsigned int events;	/* EVC_* */
 	/* apply */
 	bool dry_run, check;
+	const char *root;	/* --root DIR */
 	/* --no-pager, systemd's oomctl's option: nothing pages here */
 	bool no_pager;
 };

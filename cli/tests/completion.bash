@@ -95,6 +95,9 @@ touch "$tmp/fleet.conf" "$tmp/other.conf"
 cd "$tmp" || exit 1
 check "apply: files, and - for stdin" "oomctl apply " "- fleet.conf other.conf "
 check "apply: file name prefix" "oomctl apply fl" "fleet.conf "
+check "apply: several files, - once" "oomctl apply fleet.conf - " "fleet.conf other.conf "
+mkdir "$tmp/image"
+check "apply --root: directories only" "oomctl apply --check --root " "image "
 cd - >/dev/null || exit 1
 rm -rf "$tmp"
 tmp=$(mktemp -d)

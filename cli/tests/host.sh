@@ -123,8 +123,8 @@ rc_is 2 "a monitor option on show" show --count 1
 rc_is 2 "monitor --count 0" monitor --count 0
 rc_is 2 "monitor --events bogus" monitor --events bogus
 rc_is 2 "monitor --timeout soon" monitor --timeout soon
-rc_is 2 "apply without a file" apply
-rc_is 2 "apply two files" apply a b
+rc_is 2 "apply - -: standard input twice" apply - -
+rc_is 2 "apply --root DIR FILE" apply --root / x
 rc_is 2 "apply --check --dry-run" apply --check --dry-run x
 
 # --- policy files: validated completely before the kernel is asked ------------
@@ -139,6 +139,8 @@ head -c 3000 /dev/urandom >"$tmp/junk.conf"
 rc_is 2 "apply binary junk" apply "$tmp/junk.conf"
 : >"$tmp/empty.conf"
 rc_is 0 "apply an empty file: nothing to do" apply "$tmp/empty.conf"
+# Drop-in directories under --root, sysctl.d, several files, provenance
+. tests/host-policy.sh
 
 # --- this host's kernel -----------------------------------------------------------
 run -j show
@@ -172,8 +174,15 @@ assert d["order"] in ("forward", "reverse"), d
 	rc_is 3 "reset on a stock kernel" reset
 	rc_is 3 "stats on a stock kernel" stats
 	has "$tmp/err" "/proc/vmstat" && tap_ok "stats: points at oom_kill in /proc/vmstat" || tap_fail "stats message"
+	# What the kernel does already is no change; anything else cannot be done
+	awk 'NR > 1 { print $1 " = " $2 }' "$tmp/out" >"$tmp/builtin.conf"
+	rc_is 0 "apply a file of the built-in policy: nothing to change" apply "$tmp/builtin.conf"
+	rc_is 0 "apply --check a file of the built-in policy" apply --check "$tmp/builtin.conf"
 	rc_is 3 "apply a good file on a stock kernel" apply "$tmp/good.conf"
-	rc_is 3 "apply --check on a stock kernel" apply --check "$tmp/good.conf"
+	rc_is 3 "apply --check on a stock kernel: it differs and cannot be changed" apply --check "$tmp/good.conf"
+	has "$tmp/out" "delay: running" && has "$tmp/out" "file says 250 ms ($tmp/good.conf:1)" &&
+		tap_ok "apply --check on a stock kernel: what differs, from which line" ||
+		tap_fail "apply --check output: $(cat "$tmp/out")"
 	rc=0; "$oomctl" apply - <"$tmp/good.conf" >/dev/null 2>&1 || rc=$?
 	[ $rc = 3 ] && tap_ok "apply - reads stdin: exit 3" || tap_fail "apply - : exit $rc"
 elif [ "$rc" = 0 ] && [ "$source" = sysctl ]; then

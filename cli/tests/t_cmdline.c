@@ -164,9 +164,16 @@ void test_cmdline(void)
 	p = parse("set", "delay", NULL);
 	ok(is(&p, "set", 2), "set delay: parsed; set itself asks for the value");
 	p = parse("apply", NULL);
-	ok(p.ret == 2, "apply without a file: exit 2");
-	p = parse("apply", "a", "b", NULL);
-	ok(p.ret == 2, "apply a b: one file at a time, exit 2");
+	ok(is(&p, "apply", 1), "apply without a file: the configuration directories");
+	p = parse("apply", "a", "-", "b", NULL);
+	ok(is(&p, "apply", 4), "apply a - b: several files");
+	p = parse("apply", "--root", "/img", "--check", NULL);
+	ok(is(&p, "apply", 1) && p.o.check && p.o.root && !strcmp(p.o.root, "/img"),
+	   "apply --root DIR --check");
+	p = parse("apply", "--root", "", NULL);
+	ok(p.ret == 2, "apply --root '': exit 2");
+	p = parse("show", "--root", "/img", NULL);
+	ok(p.ret == 2, "--root is apply's: show --root, exit 2");
 	p = parse("dump", "a", "b", "c", NULL);
 	ok(is(&p, "dump", 5), "dump takes any number of arguments");
 

@@ -21,6 +21,7 @@ void test_cmdline(void);
 void test_policyfile(void);
 void test_confdirs(void);
 void test_polsrc(void);
+void test_sysctld(void);
 void test_json(void);
 void test_nl(void);
 void test_tracefs(void);

@@ -74,6 +74,7 @@ int main(void)
 	test_policyfile();
 	test_confdirs();
 	test_polsrc();
+	test_sysctld();
 	test_json();
 	test_nl();
 	test_tracefs();
