@@ -574,6 +574,9 @@ def summarize(recs, footprint):
     S["cmp"] = report_cmp.summarize(recs, target)
     import report_robust
     S["robust"] = report_robust.summarize(recs, target)
+    # memory back: the cost of reporting it, and its agreement (report_freed.py)
+    import report_freed
+    S["freed"] = report_freed.summarize(recs, target)
     return S
 
 # ---------------------------------------------------------------- profile
@@ -1392,6 +1395,9 @@ def md(S, host, made, recs):
         v = fp["vmlinux"]
         P(f"Whole booted vmlinux: text {v['text']}, data {v['data']}, bss {v['bss']}.")
     P("")
+    # 10 (report_freed.py)
+    import report_freed
+    report_freed.md(S.get("freed"), P)
     return "\n".join(L) + "\n"
 
 # ---------------------------------------------------------------- main

@@ -7,13 +7,13 @@
 # Env:
 #   BENCH_REPS=N            repetitions per configuration (default 15)
 #   BENCH_SECTIONS=a,b      only these sections (order lmkd sparse frozen delay ctl storm profile
-#                           starved stock robust)
+#                           freed starved stock robust exitcost)
 #   BENCH_NONL_BOOTS=N      then N boots (default 4) of CONFIG_OOM_NETLINK=n and =y
 #                           alternately, section cost (make kernel-nonl); 0 = none
 #   BENCH_BOOTS=N           boots in all (default 4): the first runs every section on
 #                           the patched kernel, then stock 7.3 (make kernel-stock) and
 #                           the patched kernel alternate, running the sections that
-#                           compare the two (starved stock robust); 1 = no stock boots
+#                           compare the two (starved stock robust exitcost); 1 = no stock boots
 #   BENCH_MODE=smoke        one repetition, tiny sizes (a quick try of the pipeline)
 #   BENCH_OUT=DIR           where results go (default bench/; smoke: build/bench-smoke)
 #   BENCH_FOOTPRINT_BUILD=1 also build the pristine and netlink-less objects
@@ -62,7 +62,7 @@ if [ ! -f build/kobj/arch/x86/boot/bzImage ]; then
 	make -s kernel
 fi
 # The sections that run on both kernels, among those asked for
-cmp=starved,stock,robust
+cmp=starved,stock,robust,exitcost
 want=${BENCH_SECTIONS:-all}
 cmp_run=
 for s in ${cmp//,/ }; do

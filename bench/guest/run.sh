@@ -26,7 +26,7 @@ mode=${mode:-full}
 reps=${reps:-}
 # The comparisons with stock 7.3 first: then every boot runs them fresh
 # from its start, the first as well as the later ones (bench/run.sh)
-sections=${sections:-starved stock robust order lmkd sparse frozen delay ctl storm profile}
+sections=${sections:-starved stock robust exitcost order lmkd sparse frozen delay ctl storm profile freed}
 # fd 4: the records
 if [ -n "${BENCH_OUT:-}" ]; then exec 4>>"$BENCH_OUT"
 elif grep -q 'oomctl.run=bench' /proc/cmdline && [ -c /dev/ttyS1 ]; then exec 4>/dev/ttyS1
@@ -48,6 +48,8 @@ if [ "$mode" = smoke ]; then
 	a_storm="-k 5 -C 1 -S 10"
 	a_profile="-s 16 -v 8 -c many"
 	a_starved="-s 8 -c idle,cpumax"
+	a_exitcost="-k 5 -c 1"
+	a_freed="-s 16 -v 8"
 	n_cost=2
 	a_stock="-s 16 -v 8 -k 5"
 	a_robust="-c 2000,0"
@@ -65,6 +67,10 @@ else
 	# Run on both kernels, on every boot bench/run.sh makes (the
 	# repetitions are per boot)
 	n_starved=4 n_stock=6 n_robust=5
+	# exitcost: blocks of 100 exits per size, 1000 per size per boot
+	n_exitcost=10
+	a_exitcost="-k 100 -c 1,16"
+	a_freed="-s 64 -v 32"
 	# On the patched kernel and the one with CONFIG_OOM_NETLINK=n,
 	# booted alternately by bench/run.sh: rounds of 25 kills
 	n_cost=24

@@ -8,7 +8,7 @@
 . "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
 out=/tmp/bench-smoke.jsonl
 log=/tmp/bench-smoke.log
-sections="order lmkd sparse frozen delay ctl storm profile starved stock robust cost"
+sections="order lmkd sparse frozen delay ctl storm profile starved stock robust cost exitcost freed"
 tap_header
 tap_plan $(echo $sections | wc -w)
 for s in $sections; do

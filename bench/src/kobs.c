@@ -17,6 +17,8 @@
  *                              is gone
  *   signal:signal_generate     SIGKILL to the victim (lmkd-style kill) and
  *                              SIGCHLD from it (its exit is complete)
+ *   oom:victim_freed           (patched kernels) the kernel's own kill to
+ *                              freed, once the mm is torn down
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 static const char *const oom_events[] = {
 	"mark_victim", "reap_queued", "wake_reaper", "start_task_reaping",
 	"skip_task_reaping", "reap_result", "finish_task_reaping",
+	"victim_freed",
 };
 static const char *const mm_events[] = {
 	"mmap_lock_acquire_returned", "mmap_lock_released",
@@ -154,8 +157,9 @@ void kobs_init(struct kobs *k, pid_t pid)
 	k->reap_finish = -1;
 	k->tid_lo = k->tid_hi = -1;
 	k->skip = k->reap_end = k->exit_start = k->mmap_start = -1;
-	k->unmap_end = k->mmap_end = k->chld = -1;
+	k->unmap_end = k->mmap_end = k->chld = k->freed = -1;
 	k->delay_ms = k->reap_dur_us = k->attempts = k->anon_left_kb = -1;
+	k->kill_to_freed_us = -1;
 }
 
 static long long fnum(const struct trace_event *ev, const char *key)
@@ -234,6 +238,10 @@ void kobs_feed(struct kobs *k, const struct trace_event *ev)
 		first(&k->reap_finish, ev);
 	} else if (!strcmp(n, "skip_task_reaping")) {
 		first(&k->skip, ev);
+	} else if (!strcmp(n, "victim_freed") && k->freed < 0) {
+		k->freed = ev->ts_us;
+		k->kill_to_freed_us = fnum(ev, "kill_to_freed_us");
+		fstr(ev, "freed_by", k->freed_by, sizeof(k->freed_by));
 	} else if (!strcmp(n, "reap_result") && k->reap_end < 0) {
 		k->reap_end = ev->ts_us;
 		k->reap_dur_us = fnum(ev, "duration_us");
@@ -340,6 +348,9 @@ void kobs_rec(struct rec *r, const struct kobs *k, int64_t base)
 	rec_ms(r, "t_unmap_end", k->unmap_end, base);
 	rec_ms(r, "t_mmap_end", k->mmap_end, base);
 	rec_ms(r, "t_chld", k->chld, base);
+	rec_ms(r, "t_victim_freed", k->freed, base);
+	rec_int(r, "kill_to_freed_us", k->kill_to_freed_us);
+	rec_str(r, "k_freed_by", k->freed_by);
 	rec_int(r, "delay_ms", k->delay_ms);
 	rec_str(r, "reason", k->reason);
 	rec_str(r, "source", k->source);

@@ -13,17 +13,19 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: oombench SECTION [options]\n"
-"sections: order lmkd sparse frozen delay ctl storm profile\n"
-"          starved stock robust (these three also on stock 7.3)\n"
+"sections: order lmkd sparse frozen delay ctl storm profile freed\n"
+"          starved stock robust exitcost (these also on stock 7.3)\n"
 "tools:    nlget (one-shot policy-get), nlmon (count oom notifications)\n"
 "  -n N        repetitions per configuration (default 15)\n"
 "  -s MIB      victim size (default 256); sparse: MiB written (give 32)\n"
 "  -v N        VMAs of the \"many\" case (default 128)\n"
 "  -c LIST     cases: order/lmkd many,one; sparse 1t,16t; delay 0,100,...;\n"
 "              storm auto,nlmon,oomctl; starved idle,cpumax,weight,rt,threads;\n"
-"              stock many,one,mrelease,storm; robust 2000,0 (delays)\n"
+"              stock many,one,mrelease,storm; robust 2000,0 (delays);\n"
+"              exitcost 1,16 (MiB)\n"
 "  -t LIST     order/lmkd/sparse: THP off,on (default; profile: off)\n"
-"  -k N        storm: kills per chunk; ctl: operations per block (default 100)\n"
+"  -k N        storm: kills per chunk; ctl: operations per block;\n"
+"              exitcost: exits per block (default 100)\n"
 "  -C N        storm: chunks per configuration (default 5)\n"
 "  -S N        storm: kills in the long session (default 1000)\n"
 "  -o PATH     oomctl binary (default /usr/bin/oomctl if executable)\n"
@@ -75,6 +77,8 @@ int main(int argc, char **argv)
 		return sec_cost(&o);
 	if (!strcmp(sec, "robust"))
 		return sec_robust(&o);
+	if (!strcmp(sec, "exitcost"))
+		return sec_exitcost(&o);
 	if (!oom_policy_present())
 		die("%s absent: not the patched kernel", OOM_REAP_DELAY_MS);
 	if (!strcmp(sec, "order"))
@@ -93,5 +97,7 @@ int main(int argc, char **argv)
 		return sec_storm(&o);
 	if (!strcmp(sec, "profile"))
 		return sec_profile(&o);
+	if (!strcmp(sec, "freed"))
+		return sec_freed(&o);
 	usage();
 }

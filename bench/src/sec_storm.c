@@ -717,6 +717,7 @@ int tool_nlmon(int argc, char **argv)
 					[OOM_CMD_VICTIM_NTF] = "victim",
 					[OOM_CMD_REAP_QUEUED_NTF] = "reap-queued",
 					[OOM_CMD_REAP_DONE_NTF] = "reap-done",
+					[OOM_CMD_VICTIM_FREED_NTF] = "victim-freed",
 				};
 				const char *name = gh->cmd <= OOM_CMD_MAX &&
 					names[gh->cmd] ? names[gh->cmd] : "other";
@@ -741,10 +742,11 @@ int tool_nlmon(int argc, char **argv)
 		}
 	}
 	printf("{\"summary\":1,\"events\":%lld,\"victim\":%lld,\"queued\":%lld,\"done\":%lld,"
-	       "\"policy\":%lld,\"missing\":%lld,\"enobufs\":%lld,"
+	       "\"freed\":%lld,\"policy\":%lld,\"missing\":%lld,\"enobufs\":%lld,"
 	       "\"lat_max_us\":%lld,\"lat_avg_us\":%lld}\n",
 	       events, by_cmd[OOM_CMD_VICTIM_NTF], by_cmd[OOM_CMD_REAP_QUEUED_NTF],
-	       by_cmd[OOM_CMD_REAP_DONE_NTF], by_cmd[OOM_CMD_POLICY_NTF],
+	       by_cmd[OOM_CMD_REAP_DONE_NTF], by_cmd[OOM_CMD_VICTIM_FREED_NTF],
+	       by_cmd[OOM_CMD_POLICY_NTF],
 	       missing, enobufs, lat_max, lat_n ? lat_sum / lat_n : 0);
 	genl_close(&g);
 	return 0;

@@ -16,6 +16,7 @@ const char *const oom_ev_name[OOM_EV_NR] = {
 	[OOM_EV_START_REAPING]	= "start_task_reaping",
 	[OOM_EV_FINISH_REAPING]	= "finish_task_reaping",
 	[OOM_EV_REAP_RESULT]	= "reap_result",
+	[OOM_EV_VICTIM_FREED]	= "victim_freed",
 };
 
 static int setup(struct oom_run *r, size_t size, size_t touch, bool thp)

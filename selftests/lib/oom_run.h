@@ -40,6 +40,7 @@ enum oom_ev {
 	OOM_EV_START_REAPING,
 	OOM_EV_FINISH_REAPING,
 	OOM_EV_REAP_RESULT,	/* new */
+	OOM_EV_VICTIM_FREED,	/* new: the end of the victim's mm */
 	OOM_EV_NR,
 };
 

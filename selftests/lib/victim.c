@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,11 +151,43 @@ static int start_threads(int n)
 	return err;
 }
 
+/* What a spawned victim reports once it is set up */
+struct victim_ready {
+	void *addr;		/* NULL: it failed */
+	pid_t sharer;
+};
+
+#define SHARER_STACK	(64 << 10)
+
+/* The process sharing the victim's mm: raw syscalls only, its TLS is not its own */
+static int sharer_main(void *arg)
+{
+	(void)arg;
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+/* Start it on a stack of its own, in the victim's memory: its pid or 0 */
+static pid_t start_sharer(void)
+{
+	char *stack = mmap(NULL, SHARER_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t pid;
+
+	if (stack == MAP_FAILED)
+		return 0;
+	pid = clone(sharer_main, stack + SHARER_STACK, CLONE_VM | SIGCHLD, NULL);
+	return pid > 0 ? pid : 0;
+}
+
 static void __attribute__((noreturn))
 victim_main(const struct memcg *cg, size_t size,
 	    const struct victim_spawn_opts *o, int ready_fd, int go_fd)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	struct victim_ready ready = { 0 };
 	volatile char *over = NULL;
 	void *addr = NULL;
 	char cmd = 0;
@@ -181,8 +214,11 @@ victim_main(const struct memcg *cg, size_t size,
 	}
 	if (addr && start_threads(o->threads))
 		addr = NULL;
+	if (addr && o->sharer && !(ready.sharer = start_sharer()))
+		addr = NULL;
 report:
-	if (write(ready_fd, &addr, sizeof(addr)) != sizeof(addr))
+	ready.addr = addr;
+	if (write(ready_fd, &ready, sizeof(ready)) != sizeof(ready))
 		_exit(1);
 	if (!o->go)
 		for (;;)	/* until SIGKILL, from the test or PR_SET_PDEATHSIG */
@@ -203,8 +239,8 @@ int victim_spawn_opts(struct victim *v, const struct memcg *cg, size_t size,
 		      const struct victim_spawn_opts *o, int timeout_ms)
 {
 	int ready[2], go[2] = { -1, -1 }, err = 0;
+	struct victim_ready msg = { 0 };
 	struct pollfd pfd;
-	void *addr = NULL;
 	pid_t parent = getpid();
 
 	memset(v, 0, sizeof(*v));
@@ -252,7 +288,7 @@ int victim_spawn_opts(struct victim *v, const struct memcg *cg, size_t size,
 	pfd = (struct pollfd){ .fd = ready[0], .events = POLLIN };
 	if (poll(&pfd, 1, timeout_ms) <= 0)
 		err = ETIMEDOUT;
-	else if (read(ready[0], &addr, sizeof(addr)) != sizeof(addr) || !addr)
+	else if (read(ready[0], &msg, sizeof(msg)) != sizeof(msg) || !msg.addr)
 		err = ENOMEM;
 	if (err == ENOMEM && o->go) {
 		/* It said so (and exits at EOF), or died before: reap it */
@@ -262,7 +298,8 @@ int victim_spawn_opts(struct victim *v, const struct memcg *cg, size_t size,
 			;
 		v->exited = true;
 	}
-	v->addr = addr;
+	v->addr = msg.addr;
+	v->sharer = msg.sharer;
 out:
 	close(ready[0]);
 	return err;
@@ -425,6 +462,9 @@ int victim_wait(struct victim *v, int timeout_ms)
 
 void victim_destroy(struct victim *v)
 {
+	if (v->sharer > 0)
+		kill(v->sharer, SIGKILL);	/* its parent's death does too */
+	v->sharer = 0;
 	if (v->pid > 0 && !v->exited) {
 		kill(v->pid, SIGKILL);
 		while (waitpid(v->pid, &v->status, __WALL) < 0 && errno == EINTR)

@@ -28,6 +28,8 @@ struct victim {
 	int go_fd;		/* write end of the pipe it waits on */
 	bool exited;		/* reaped: status is valid */
 	int status;
+	/* victim_spawn_opts() with sharer only: the process sharing its mm */
+	pid_t sharer;
 	/* RssAnon/RssFile/RssShmem (kB) of its /proc/self/status: with
 	 * hold_bytes after touching them (frozen from then on, nothing
 	 * changes), else just before it starts touching memory */
@@ -97,6 +99,14 @@ struct victim_spawn_opts {
 	 * the SIGKILL and exit before the last one runs exit_mmap().
 	 */
 	int threads;
+	/*
+	 * Once resident, start a process that shares the mm (clone(2) with
+	 * CLONE_VM, not CLONE_THREAD: a process of its own, in the same
+	 * cgroup), blocked in pause(); its pid is v->sharer.  The OOM killer
+	 * kills it with the victim, and the last of the two to exit tears
+	 * the mm down.  It dies with the victim (PR_SET_PDEATHSIG).
+	 */
+	bool sharer;
 };
 
 /*

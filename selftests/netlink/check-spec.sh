@@ -11,7 +11,8 @@
 #   attributes), "events" needs CAP_SYS_ADMIN, netnsok false, policy-set
 #   takes only the three knobs with their limits and is admin-perm,
 #   policy-ntf has a set of its own without who changed the policy, the
-#   histogram is nested buckets with explicit bounds;
+#   histograms (kill -> reap, kill -> freed) are nested buckets with
+#   explicit bounds, victim-freed-ntf says who, when and how;
 # - every file generated from it (found by their YNL-GEN markers, as
 #   tools/net/ynl/ynl-regen.sh does) regenerates byte for byte: the UAPI
 #   header and the kernel glue in the series' tree, and the copy committed
@@ -101,7 +102,8 @@ want(pol.get('reap-delay-ms', {}).get('checks', {}).get('max') == 'reap-delay-ma
 want(pol.get('frozen-bypass', {}).get('checks', {}).get('max') == 1, 'frozen-bypass max 1')
 want(pol.get('reap-order', {}).get('enum') == 'reap-order', 'reap-order is the enum')
 ntfs = {'policy-ntf': 'config', 'victim-ntf': 'events',
-        'reap-queued-ntf': 'events', 'reap-done-ntf': 'events'}
+        'reap-queued-ntf': 'events', 'reap-done-ntf': 'events',
+        'victim-freed-ntf': 'events'}
 for name, grp in ntfs.items():
     o = ops.get(name)
     want(o is not None, f'{name} missing')
@@ -128,9 +130,18 @@ for sname, attrs in sets.items():
         want(a['type'] not in ('u64', 'pad'), f'{sname}.{aname} is {a["type"]}, not uint')
 stats = ops['stats-get']['do']['reply']['attributes']
 want('latency-bucket' in stats and 'events-dropped' in stats, 'stats-get reply')
-lb = sets.get('stats', {}).get('latency-bucket', {})
-want(lb.get('type') == 'nest' and lb.get('multi-attr') is True and
-     lb.get('nested-attributes') == 'latency-bucket', 'stats latency-bucket: a multi-attr nest')
+for h in ('latency-bucket', 'freed-latency-bucket'):
+    lb = sets.get('stats', {}).get(h, {})
+    want(h in stats, f'stats-get reply has {h}')
+    want(lb.get('type') == 'nest' and lb.get('multi-attr') is True and
+         lb.get('nested-attributes') == 'latency-bucket', f'stats {h}: a multi-attr nest')
+want({'freed-exit', 'freed-oom-reaper', 'freed-mrelease'} <= set(stats),
+     'stats-get reply has the freed counters by way')
+fr = ops.get('victim-freed-ntf', {}).get('event', {}).get('attributes', [])
+want({'pid', 'tgid', 'comm', 'memcg-id', 'kill-to-freed-us', 'freed-kb', 'freed-by',
+      'freed-exit-kb', 'freed-oom-reaper-kb', 'freed-mrelease-kb'} <= set(fr),
+     f'victim-freed-ntf attributes {fr}')
+want(sets.get('event', {}).get('freed-by', {}).get('enum') == 'freed-by', 'freed-by is the enum')
 want(sorted(sets.get('latency-bucket', {})) == ['count', 'high-us', 'low-us'],
      'latency-bucket: low-us, high-us, count')
 want(not any(c['name'] == 'latency-buckets' for c in f.yaml['definitions']),

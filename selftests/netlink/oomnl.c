@@ -459,14 +459,24 @@ uint64_t oomnl_get_uint(const struct nlattr *a)
 	return v;
 }
 
-int oomnl_bucket_of(const struct oom_stats *st, uint64_t us)
+static int bucket_of(const struct oom_bucket *b, int n, uint64_t us)
 {
 	int i;
 
-	for (i = 0; i < st->nbuckets; i++)
-		if (us >= st->bucket[i].low_us && us < st->bucket[i].high_us)
+	for (i = 0; i < n; i++)
+		if (us >= b[i].low_us && us < b[i].high_us)
 			return i;
 	return -1;
+}
+
+int oomnl_bucket_of(const struct oom_stats *st, uint64_t us)
+{
+	return bucket_of(st->bucket, st->nbuckets, us);
+}
+
+int oomnl_freed_bucket_of(const struct oom_stats *st, uint64_t us)
+{
+	return bucket_of(st->fbucket, st->nfbuckets, us);
 }
 
 /*
@@ -537,7 +547,7 @@ int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		    struct oomnl_reply *r, char *why, size_t whylen)
 {
 	unsigned int seen = 0, want = 0;
-	bool open = false;
+	bool open = false, fopen = false;
 	struct nlattr *a;
 	int err, rem, t;
 
@@ -551,6 +561,8 @@ int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		return -EPROTO;
 	}
 	for (t = OOM_A_STATS_VICTIMS; t <= OOM_A_STATS_EVENTS_DROPPED; t++)
+		want |= 1u << t;
+	for (t = OOM_A_STATS_FREED_EXIT; t <= OOM_A_STATS_FREED_MRELEASE; t++)
 		want |= 1u << t;
 	nla_for_each_attr(a, (struct nlattr *)r->attrs, r->attrlen, rem) {
 		t = nla_type(a);
@@ -571,6 +583,19 @@ int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 			st->nbuckets++;
 			continue;
 		}
+		if (t == OOM_A_STATS_FREED_LATENCY_BUCKET) {
+			if (fopen) {
+				say(why, whylen, "freed latency bucket %d after the open bucket %d",
+				    st->nfbuckets, st->nfbuckets - 1);
+				return -EPROTO;
+			}
+			err = parse_bucket(a, st->nfbuckets, &st->fbucket[st->nfbuckets],
+					   &fopen, why, whylen);
+			if (err)
+				return err;
+			st->nfbuckets++;
+			continue;
+		}
 		if (!oomnl_uint_len_ok(nla_len(a))) {
 			say(why, whylen, "stats attribute %d has %d bytes, not a uint (4 or 8)",
 			    t, nla_len(a));
@@ -583,9 +608,10 @@ int oomnl_stats_get(struct oomnl *c, struct oom_stats *st,
 		seen |= 1u << t;
 		st->c[t] = oomnl_get_uint(a);
 	}
-	if (rem || seen != want || !st->nbuckets || !open) {
-		say(why, whylen, "stats reply: %d bytes left over, counters mask %#x of %#x, %d latency buckets, the last one %s",
-		    rem, seen, want, st->nbuckets, open ? "open" : "closed (it must be open)");
+	if (rem || seen != want || !st->nbuckets || !open || !st->nfbuckets || !fopen) {
+		say(why, whylen, "stats reply: %d bytes left over, counters mask %#x of %#x, %d latency buckets, the last one %s, %d freed latency buckets, the last one %s",
+		    rem, seen, want, st->nbuckets, open ? "open" : "closed (it must be open)",
+		    st->nfbuckets, fopen ? "open" : "closed (it must be open)");
 		return -EPROTO;
 	}
 	return 0;
@@ -655,6 +681,12 @@ static const unsigned char event_sizes[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_RESULT] = SZ_U32,
 	[OOM_A_EVENT_ATTEMPTS] = SZ_U32,
 	[OOM_A_EVENT_DURATION_US] = SZ_UINT,
+	[OOM_A_EVENT_KILL_TO_FREED_US] = SZ_UINT,
+	[OOM_A_EVENT_FREED_KB] = SZ_UINT,
+	[OOM_A_EVENT_FREED_BY] = SZ_U32,
+	[OOM_A_EVENT_FREED_EXIT_KB] = SZ_UINT,
+	[OOM_A_EVENT_FREED_OOM_REAPER_KB] = SZ_UINT,
+	[OOM_A_EVENT_FREED_MRELEASE_KB] = SZ_UINT,
 };
 
 #define EV_COMMON (B(OOM_A_EVENT_SEQ) | B(OOM_A_EVENT_TIMESTAMP_NS) | B(OOM_A_EVENT_PID))
@@ -692,6 +724,15 @@ static const struct ntf_spec ntf_specs[OOM_CMD_MAX + 1] = {
 		B(OOM_A_EVENT_RESULT) | B(OOM_A_EVENT_DURATION_US),
 		B(OOM_A_EVENT_REAP_ORDER) | B(OOM_A_EVENT_ATTEMPTS),
 	},
+	/* Who it was, as recorded at the kill, and how the memory went */
+	[OOM_CMD_VICTIM_FREED_NTF] = {
+		"victim-freed-ntf", OOM_A_EVENT_MAX, event_sizes,
+		EV_COMMON | B(OOM_A_EVENT_TGID) | B(OOM_A_EVENT_COMM) |
+		B(OOM_A_EVENT_MEMCG_ID) | B(OOM_A_EVENT_KILL_TO_FREED_US) |
+		B(OOM_A_EVENT_FREED_KB) | B(OOM_A_EVENT_FREED_BY) |
+		B(OOM_A_EVENT_FREED_EXIT_KB) | B(OOM_A_EVENT_FREED_OOM_REAPER_KB) |
+		B(OOM_A_EVENT_FREED_MRELEASE_KB),
+	},
 };
 
 const char *oomnl_cmd_name(int cmd)
@@ -704,6 +745,7 @@ const char *oomnl_cmd_name(int cmd)
 		[OOM_CMD_VICTIM_NTF] = "victim-ntf",
 		[OOM_CMD_REAP_QUEUED_NTF] = "reap-queued-ntf",
 		[OOM_CMD_REAP_DONE_NTF] = "reap-done-ntf",
+		[OOM_CMD_VICTIM_FREED_NTF] = "victim-freed-ntf",
 	};
 
 	return cmd > 0 && cmd <= OOM_CMD_MAX && names[cmd] ? names[cmd] : "?";
@@ -728,6 +770,7 @@ static uint64_t attr_max(int cmd, int t)
 	case OOM_A_EVENT_SOURCE: return OOM_REAP_SOURCE_PROCESS_MRELEASE;
 	case OOM_A_EVENT_REAP_ORDER: return OOM_REAP_ORDER_REVERSE;
 	case OOM_A_EVENT_RESULT: return OOM_REAP_RESULT_GAVE_UP;
+	case OOM_A_EVENT_FREED_BY: return OOM_FREED_BY_PROCESS_MRELEASE;
 	}
 	return 0;
 }
@@ -840,6 +883,26 @@ badlen:
 		BAD("%s: reap-order %s with result %llu", sp->name,
 		    seen & B(OOM_A_EVENT_REAP_ORDER) ? "present" : "absent",
 		    (unsigned long long)n->v[OOM_A_EVENT_RESULT]);
+	/* freed-kb is the sum of its parts, freed-by the largest of them */
+	if (g->cmd == OOM_CMD_VICTIM_FREED_NTF) {
+		uint64_t part[3] = {
+			[OOM_FREED_BY_EXIT] = n->v[OOM_A_EVENT_FREED_EXIT_KB],
+			[OOM_FREED_BY_OOM_REAPER] = n->v[OOM_A_EVENT_FREED_OOM_REAPER_KB],
+			[OOM_FREED_BY_PROCESS_MRELEASE] = n->v[OOM_A_EVENT_FREED_MRELEASE_KB],
+		};
+		uint64_t by = n->v[OOM_A_EVENT_FREED_BY];
+
+		if (part[0] + part[1] + part[2] != n->v[OOM_A_EVENT_FREED_KB])
+			BAD("%s: freed-kb %llu is not the sum of its parts %llu+%llu+%llu",
+			    sp->name, (unsigned long long)n->v[OOM_A_EVENT_FREED_KB],
+			    (unsigned long long)part[0], (unsigned long long)part[1],
+			    (unsigned long long)part[2]);
+		else if (by <= OOM_FREED_BY_PROCESS_MRELEASE &&
+			 (part[by] < part[0] || part[by] < part[1] || part[by] < part[2]))
+			BAD("%s: freed-by %llu is not the largest part %llu+%llu+%llu",
+			    sp->name, (unsigned long long)by, (unsigned long long)part[0],
+			    (unsigned long long)part[1], (unsigned long long)part[2]);
+	}
 	n->present = seen;
 	return 0;
 }

@@ -95,13 +95,17 @@ struct oom_bucket {
 
 struct oom_stats {
 	uint64_t c[OOM_A_STATS_MAX + 1];	/* by attribute type */
-	struct oom_bucket bucket[OOMNL_MAX_BUCKETS];
+	struct oom_bucket bucket[OOMNL_MAX_BUCKETS];	/* kill -> reap */
 	int nbuckets;		/* as many as the reply had */
+	struct oom_bucket fbucket[OOMNL_MAX_BUCKETS];	/* kill -> freed */
+	int nfbuckets;
 };
 
 /* The bucket of a kill -> reap latency of @us, as the spec defines them
  * (one per power of two of microseconds, from 0, the last one open). */
 int oomnl_bucket_of(const struct oom_stats *st, uint64_t us);
+/* The same in the kill -> freed histogram (freed-latency-bucket). */
+int oomnl_freed_bucket_of(const struct oom_stats *st, uint64_t us);
 
 /* A notification, checked against the spec: policy-ntf with the
  * OOM_A_POLICY_NTF_* set, the others with the OOM_A_EVENT_* set. */

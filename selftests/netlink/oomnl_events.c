@@ -4,16 +4,20 @@
  *
  * A subscriber of "config" and "events" sets a policy (policy-ntf, seq S),
  * then a memory cgroup OOM-kills a victim.  It must see exactly victim-ntf,
- * reap-queued-ntf and reap-done-ntf for that pid, in that order, with seqs
- * S+1, S+2, S+3, values that describe the victim (pid, tgid, comm, uid,
+ * reap-queued-ntf, and reap-done-ntf and victim-freed-ntf (in either order:
+ * the victim's exit may come before or after the reaper) for that pid, with
+ * consecutive seqs, values that describe the victim (pid, tgid, comm, uid,
  * memcg id, oom_score_adj, RSS, frozen) and what the policy implies (delay
  * and reason, reap order, timing), and stats-get must have moved by exactly
  * that kill.  Variants: delay 0 (zero-delay), a delay (the reaper waits it
- * out), a frozen victim with frozen-bypass (no delay) and without.
+ * out), a frozen victim with frozen-bypass (no delay) and without.  The
+ * end of the address space in detail is oom_victim_freed.c's.
  *
  * A second fixture reaps a killed process with process_mrelease(2): one
  * reap-done-ntf with source process-mrelease, counted in mrelease-calls and
- * not in the oom_reaper latency histogram.
+ * not in the oom_reaper latency histogram, then, once it exits, one
+ * victim-freed-ntf: freed by process-mrelease, timed from the call (the OOM
+ * killer did not kill it), counted in freed-mrelease.
  */
 #include <errno.h>
 #include <signal.h>
@@ -58,8 +62,8 @@ static const char *result_name(uint64_t r)
 
 /* What the subscriber saw of one victim. */
 struct kill_obs {
-	struct oom_ntf victim, queued, done;
-	bool has_victim, has_queued, has_done;
+	struct oom_ntf victim, queued, done, freed;
+	bool has_victim, has_queued, has_done, has_freed;
 	int unexpected;		/* other notifications, duplicates, wrong order */
 	char unexpected_why[200];
 	int gaps;
@@ -80,9 +84,9 @@ static void unexpected(struct kill_obs *o, const char *fmt, const struct oom_ntf
 }
 
 /*
- * Collect notifications until @pid's reap-done.  The events group has a
- * sequence of its own: from the first events notification on, each must
- * follow the one before.
+ * Collect notifications until @pid's reap-done and victim-freed.  The
+ * events group has a sequence of its own: from the first events
+ * notification on, each must follow the one before.
  */
 static void collect_kill(struct oomnl *sub, pid_t pid, int timeout_ms,
 			 struct kill_obs *o)
@@ -92,7 +96,7 @@ static void collect_kill(struct oomnl *sub, pid_t pid, int timeout_ms,
 	struct oom_ntf n;
 
 	memset(o, 0, sizeof(*o));
-	while (!o->has_done) {
+	while (!o->has_done || !o->has_freed) {
 		int64_t left = deadline - now_ms();
 
 		o->err = oomnl_ntf_next(sub, &n, left > 0 ? left : 0, o->err_why,
@@ -128,7 +132,16 @@ static void collect_kill(struct oomnl *sub, pid_t pid, int timeout_ms,
 				o->queued = n, o->has_queued = true;
 			break;
 		case OOM_CMD_REAP_DONE_NTF:
-			o->done = n, o->has_done = true;
+			if (o->has_done)
+				unexpected(o, "repeated:", &n);
+			else
+				o->done = n, o->has_done = true;
+			break;
+		case OOM_CMD_VICTIM_FREED_NTF:
+			if (o->has_freed || !o->has_victim)
+				unexpected(o, "out of order or repeated:", &n);
+			else
+				o->freed = n, o->has_freed = true;
 			break;
 		}
 	}
@@ -258,19 +271,23 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 		self->trigger = 0;
 	}
 
-	ASSERT_EQ(0, o.err) TH_LOG("victim %d: %s (had victim %d queued %d done %d)",
-				   self->v.pid, o.err_why, o.has_victim, o.has_queued, o.has_done);
-	ASSERT_TRUE(o.has_victim && o.has_queued && o.has_done)
-		TH_LOG("victim-ntf %d reap-queued-ntf %d reap-done-ntf %d",
-		       o.has_victim, o.has_queued, o.has_done);
+	ASSERT_EQ(0, o.err) TH_LOG("victim %d: %s (had victim %d queued %d done %d freed %d)",
+				   self->v.pid, o.err_why, o.has_victim, o.has_queued, o.has_done,
+				   o.has_freed);
+	ASSERT_TRUE(o.has_victim && o.has_queued && o.has_done && o.has_freed)
+		TH_LOG("victim-ntf %d reap-queued-ntf %d reap-done-ntf %d victim-freed-ntf %d",
+		       o.has_victim, o.has_queued, o.has_done, o.has_freed);
 	EXPECT_EQ(0, o.unexpected) TH_LOG("%s", o.unexpected_why);
 	EXPECT_EQ(0, o.nbad) TH_LOG("not as the spec says: %s", o.bad);
 	EXPECT_EQ(0, o.gaps) TH_LOG("%s", o.gap_why);
 	EXPECT_EQ(ntf_seq(&o.victim) + 1, ntf_seq(&o.queued));
-	EXPECT_EQ(ntf_seq(&o.victim) + 2, ntf_seq(&o.done));
+	/* The reap and the end of the address space, in either order */
+	EXPECT_EQ(2 * ntf_seq(&o.victim) + 5, ntf_seq(&o.done) + ntf_seq(&o.freed));
+	EXPECT_LT(ntf_seq(&o.queued), ntf_seq(&o.done));
+	EXPECT_LT(ntf_seq(&o.queued), ntf_seq(&o.freed));
 	/* Nothing more is queued after the reap, nor after the exit. */
 	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
-	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after reap-done: %s seq %llu pid %llu",
+	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after reap-done and victim-freed: %s seq %llu pid %llu",
 					  err ? self->why : oomnl_cmd_name(n.cmd),
 					  (unsigned long long)ntf_seq(&n),
 					  (unsigned long long)n.v[OOM_A_EVENT_PID]);
@@ -338,11 +355,32 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	EXPECT_GE(vanon, o.done.v[OOM_A_EVENT_ANON_RSS_KB]);
 	EXPECT_GE((t1 - t0) / 1000, o.done.v[OOM_A_EVENT_DURATION_US]);
 
+	/* victim-freed-ntf: the victim as victim-ntf named it, all its anon. */
+	EXPECT_EQ(o.victim.v[OOM_A_EVENT_PID], o.freed.v[OOM_A_EVENT_PID]);
+	EXPECT_EQ(o.victim.v[OOM_A_EVENT_TGID], o.freed.v[OOM_A_EVENT_TGID]);
+	EXPECT_STREQ(o.victim.comm, o.freed.comm);
+	EXPECT_EQ(o.victim.v[OOM_A_EVENT_MEMCG_ID], o.freed.v[OOM_A_EVENT_MEMCG_ID]);
+	EXPECT_LE(vanon, o.freed.v[OOM_A_EVENT_FREED_KB]);
+	if (o.done.v[OOM_A_EVENT_RESULT] == OOM_REAP_RESULT_EXITED_FIRST) {
+		/* The reaper found it gone: the exit freed everything */
+		EXPECT_EQ(0ull, o.freed.v[OOM_A_EVENT_FREED_OOM_REAPER_KB]);
+		EXPECT_EQ((uint64_t)OOM_FREED_BY_EXIT, o.freed.v[OOM_A_EVENT_FREED_BY]);
+	}
+	EXPECT_EQ(0ull, o.freed.v[OOM_A_EVENT_FREED_MRELEASE_KB]);
+	/* The kill and the end are a few us before their notifications */
+	EXPECT_GE(2000ll, llabs((long long)(ts_of(&o.freed) - ts_of(&o.victim)) / 1000 -
+				(long long)o.freed.v[OOM_A_EVENT_KILL_TO_FREED_US]))
+		TH_LOG("kill-to-freed-us %llu, victim-ntf to victim-freed-ntf %llu us",
+		       (unsigned long long)o.freed.v[OOM_A_EVENT_KILL_TO_FREED_US],
+		       (unsigned long long)(ts_of(&o.freed) - ts_of(&o.victim)) / 1000);
+
 	/* Timing: in order, within the test, and the delay honoured. */
 	EXPECT_LE(t0, ts_of(&o.victim));
 	EXPECT_LE(ts_of(&o.victim), ts_of(&o.queued));
 	EXPECT_LE(ts_of(&o.queued), ts_of(&o.done));
 	EXPECT_GE(t1, ts_of(&o.done));
+	EXPECT_LE(ts_of(&o.queued), ts_of(&o.freed));
+	EXPECT_GE(t1, ts_of(&o.freed));
 	q_to_done_ms = (ts_of(&o.done) - ts_of(&o.queued)) / 1000000;
 	TH_LOG("victim %d: anon %llu kB, %s after %llu ms (%s), %llu attempts, %llu us reaping, %llu kB anon left",
 	       self->v.pid, (unsigned long long)vanon,
@@ -379,6 +417,18 @@ TEST_F_TIMEOUT(events, oom_kill, 180)
 	EXPECT_EQ(0ull, DELTA(GAVE_UP));
 	EXPECT_EQ(0ull, DELTA(MRELEASE_CALLS));
 	EXPECT_EQ(0ull, DELTA(EVENTS_DROPPED));
+	EXPECT_EQ(o.freed.v[OOM_A_EVENT_FREED_BY] == OOM_FREED_BY_EXIT ? 1ull : 0ull,
+		  DELTA(FREED_EXIT));
+	EXPECT_EQ(o.freed.v[OOM_A_EVENT_FREED_BY] == OOM_FREED_BY_OOM_REAPER ? 1ull : 0ull,
+		  DELTA(FREED_OOM_REAPER));
+	EXPECT_EQ(0ull, DELTA(FREED_MRELEASE));
+	ASSERT_EQ(st0.nfbuckets, st1.nfbuckets);
+	b = oomnl_freed_bucket_of(&st1, o.freed.v[OOM_A_EVENT_KILL_TO_FREED_US]);
+	ASSERT_LE(0, b);
+	for (i = 0; i < st1.nfbuckets; i++)
+		EXPECT_EQ(st0.fbucket[i].count + (i == b), st1.fbucket[i].count)
+			TH_LOG("freed latency bucket %d (kill-to-freed-us %llu is in %d)", i,
+			       (unsigned long long)o.freed.v[OOM_A_EVENT_KILL_TO_FREED_US], b);
 	ASSERT_EQ(st0.nbuckets, st1.nbuckets);
 	for (i = 0; i < st1.nbuckets; i++) {
 		EXPECT_LE(st0.bucket[i].count, st1.bucket[i].count);
@@ -460,7 +510,8 @@ FIXTURE_TEARDOWN(mrelease)
  * stopped.  Needs SIGCHLD blocked.
  */
 static void kill_and_mrelease(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(mrelease) *self, uint64_t *t0)
+			      FIXTURE_DATA(mrelease) *self, uint64_t *t0,
+			      uint64_t call[2])
 {
 	int p2c[2], status, err, pidfd;
 	char c;
@@ -496,7 +547,9 @@ static void kill_and_mrelease(struct __test_metadata *_metadata,
 
 	pidfd = syscall(SYS_pidfd_open, self->pid, 0);
 	ASSERT_LE(0, pidfd);
+	call[0] = now_ns();
 	err = syscall(SYS_process_mrelease, pidfd, 0);
+	call[1] = now_ns();
 	ASSERT_EQ(0, err) TH_LOG("process_mrelease: %s", strerror(errno));
 	close(pidfd);
 }
@@ -527,8 +580,9 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	struct oom_stats st0, st1;
 	struct oom_ntf n;
 	struct oom_pol p;
-	uint64_t t0, t1, sum0 = 0, sum1 = 0;
-	int err, i;
+	uint64_t t0, t1, call[2], done_seq, freed_at, sum0 = 0, sum1 = 0;
+	int err, i, b;
+	pid_t pid;
 
 	block_sigchld(_metadata);
 	ASSERT_EQ(0, oomnl_stats_get(&self->c, &st0, &self->r, self->why, sizeof(self->why)))
@@ -540,7 +594,7 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
 
-	kill_and_mrelease(_metadata, self, &t0);
+	kill_and_mrelease(_metadata, self, &t0, call);
 
 	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
 	t1 = now_ns();
@@ -556,9 +610,32 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 	EXPECT_LE(t0, ts_of(&n));
 	EXPECT_GE(t1, ts_of(&n));
 	EXPECT_GE((t1 - t0) / 1000, n.v[OOM_A_EVENT_DURATION_US]);
+	done_seq = ntf_seq(&n);
 
-	/* Let it finish exiting; no more notifications about it. */
+	/*
+	 * Let it finish exiting: its exit tears the address space down, and
+	 * that is reported once, as freed by process_mrelease.  The OOM
+	 * killer did not kill it: kill-to-freed counts from the call.
+	 */
+	pid = self->pid;
 	release_child(_metadata, self);
+	t1 = now_ns();
+	err = oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why));
+	ASSERT_EQ(0, err) TH_LOG("%s", self->why);
+	ASSERT_EQ(OOM_CMD_VICTIM_FREED_NTF, n.cmd) TH_LOG("got %s", oomnl_cmd_name(n.cmd));
+	EXPECT_EQ(0, n.nbad) TH_LOG("not as the spec says: %s", n.bad);
+	EXPECT_EQ(done_seq + 1, ntf_seq(&n));
+	EXPECT_EQ((uint64_t)pid, n.v[OOM_A_EVENT_PID]);
+	EXPECT_EQ((uint64_t)pid, n.v[OOM_A_EVENT_TGID]);
+	EXPECT_EQ((uint64_t)OOM_FREED_BY_PROCESS_MRELEASE, n.v[OOM_A_EVENT_FREED_BY]);
+	EXPECT_LE(HOLD_BYTES >> 10, n.v[OOM_A_EVENT_FREED_MRELEASE_KB]);
+	EXPECT_EQ(0ull, n.v[OOM_A_EVENT_FREED_OOM_REAPER_KB]);
+	freed_at = call[0] / 1000 + n.v[OOM_A_EVENT_KILL_TO_FREED_US];
+	EXPECT_LE(freed_at, t1 / 1000 + 1000)
+		TH_LOG("freed %llu us after the call, which came %llu us before the exit ended",
+		       (unsigned long long)n.v[OOM_A_EVENT_KILL_TO_FREED_US],
+		       (unsigned long long)(t1 - call[0]) / 1000);
+	EXPECT_GE(freed_at + (call[1] - call[0]) / 1000 + 1000, ts_of(&n) / 1000);
 	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
 	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("unexpected %s", oomnl_cmd_name(n.cmd));
 
@@ -566,6 +643,12 @@ TEST_F_TIMEOUT(mrelease, reap_done_from_process_mrelease, 120)
 		TH_LOG("%s", self->why);
 	EXPECT_EQ(1ull, st1.c[OOM_A_STATS_MRELEASE_CALLS] - st0.c[OOM_A_STATS_MRELEASE_CALLS]);
 	EXPECT_EQ(0ull, st1.c[OOM_A_STATS_VICTIMS] - st0.c[OOM_A_STATS_VICTIMS]);
+	EXPECT_EQ(1ull, st1.c[OOM_A_STATS_FREED_MRELEASE] - st0.c[OOM_A_STATS_FREED_MRELEASE]);
+	EXPECT_EQ(0ull, st1.c[OOM_A_STATS_FREED_EXIT] - st0.c[OOM_A_STATS_FREED_EXIT]);
+	EXPECT_EQ(0ull, st1.c[OOM_A_STATS_FREED_OOM_REAPER] - st0.c[OOM_A_STATS_FREED_OOM_REAPER]);
+	b = oomnl_freed_bucket_of(&st1, freed_at - call[0] / 1000);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(st0.fbucket[b].count + 1, st1.fbucket[b].count);
 	for (i = 0; i < st1.nbuckets; i++) {
 		sum0 += st0.bucket[i].count;
 		sum1 += st1.bucket[i].count;
@@ -646,7 +729,7 @@ TEST_F_TIMEOUT(mrelease, events_stay_in_initial_netns, 120)
 	struct netns_listener a;
 	struct oom_ntf n;
 	struct oom_pol p;
-	uint64_t t0;
+	uint64_t t0, call[2];
 	pid_t child;
 	char b = 0;
 
@@ -663,7 +746,7 @@ TEST_F_TIMEOUT(mrelease, events_stay_in_initial_netns, 120)
 	/* A config and an events notification, seen here. */
 	ASSERT_EQ(0, oomnl_policy_set(&self->c, &OOM_POL_SET_ALL(1000, 1, OOM_REAP_ORDER_FORWARD),
 				      &p, &self->r, self->why, sizeof(self->why)));
-	kill_and_mrelease(_metadata, self, &t0);
+	kill_and_mrelease(_metadata, self, &t0, call);
 	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)));
 	EXPECT_EQ(OOM_CMD_POLICY_NTF, n.cmd);
 	ASSERT_EQ(0, oomnl_ntf_next(&self->sub, &n, STEP_MS, self->why, sizeof(self->why)));

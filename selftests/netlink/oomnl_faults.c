@@ -19,8 +19,9 @@
  * the slab, the data from the slab, and __GFP_NOMEMALLOC forbids the
  * retry from the reserves.  So with times = N the first N messages the
  * sender builds after the arming are lost.  Three kills A, B, C: all of
- * A's notifications arrive; of B's victim-ntf, reap-queued-ntf and
- * reap-done-ntf the first N are missing; C's arrive.  events-dropped
+ * A's notifications arrive; of B's victim-ntf, reap-queued-ntf,
+ * reap-done-ntf and victim-freed-ntf (the last two in either order) the
+ * first N are missing; C's arrive.  events-dropped
  * grows by exactly N, failslab's budget is spent (times reads 0), the
  * sequence jumps by N + 1 once and is consecutive everywhere else, and
  * the kills and reaps complete (SIGKILL; oom:reap_result reaped or
@@ -71,7 +72,7 @@
 #define KILL_MS		30000		/* a victim runs into its limit */
 #define MEMCG_MAX	"16M"
 #define VICTIM_COMM	"oomnl-fault"
-#define FULL_KILLS	8		/* 24 notifications for the full socket */
+#define FULL_KILLS	8		/* 32 notifications for the full socket */
 
 #define MON_OUT		"/tmp/oomnl_faults.monitor.json"
 #define DEBUGFS		"/sys/kernel/debug"
@@ -351,11 +352,15 @@ struct rxlog {
 	char bad[160];
 };
 
-/* Receive until reap-done-ntf for @pid: 0, or the error (@why says it). */
+/*
+ * Receive until reap-done-ntf and victim-freed-ntf for @pid: 0, or the
+ * error (@why says it).
+ */
 static int rx_until_done(struct oomnl *sub, struct rxlog *l, pid_t pid,
 			 char *why, size_t len)
 {
 	int64_t deadline = now_ms() + STEP_MS;
+	bool done = false, freed = false;
 	struct oom_ntf n;
 
 	for (;;) {
@@ -374,15 +379,30 @@ static int rx_until_done(struct oomnl *sub, struct rxlog *l, pid_t pid,
 			.cmd = n.cmd, .pid = n.cmd == OOM_CMD_POLICY_NTF ? 0 : n.v[OOM_A_EVENT_PID],
 			.seq = ntf_seq(&n), .result = n.v[OOM_A_EVENT_RESULT],
 		};
-		if (n.cmd == OOM_CMD_REAP_DONE_NTF && n.v[OOM_A_EVENT_PID] == (uint64_t)pid)
+		if (n.cmd != OOM_CMD_POLICY_NTF && n.v[OOM_A_EVENT_PID] == (uint64_t)pid) {
+			done |= n.cmd == OOM_CMD_REAP_DONE_NTF;
+			freed |= n.cmd == OOM_CMD_VICTIM_FREED_NTF;
+		}
+		if (done && freed)
 			return 0;
 	}
 }
 
-static const char *const kill_cmds[3] = { "victim-ntf", "reap-queued-ntf", "reap-done-ntf" };
-static const uint8_t kill_cmd[3] = {
-	OOM_CMD_VICTIM_NTF, OOM_CMD_REAP_QUEUED_NTF, OOM_CMD_REAP_DONE_NTF,
+/* One kill's notifications in seq order; the last two come either way. */
+#define KILL_NTFS	4
+static const char *const kill_cmds[KILL_NTFS] = {
+	"victim-ntf", "reap-queued-ntf", "reap-done-ntf or victim-freed-ntf",
+	"reap-done-ntf or victim-freed-ntf",
 };
+
+static bool kill_cmd_ok(int j, uint8_t cmd)
+{
+	if (j == 0)
+		return cmd == OOM_CMD_VICTIM_NTF;
+	if (j == 1)
+		return cmd == OOM_CMD_REAP_QUEUED_NTF;
+	return cmd == OOM_CMD_REAP_DONE_NTF || cmd == OOM_CMD_VICTIM_FREED_NTF;
+}
 
 /* The received notifications, one line. */
 static void rx_str(const struct rxlog *l, char *buf, size_t len)
@@ -543,7 +563,7 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 		TH_LOG("kill A: %s", self->why);
 	ASSERT_EQ(0, rx_until_done(&self->sub, &l, self->v[0].pid, self->why, sizeof(self->why)))
 		TH_LOG("kill A: %s", self->why);
-	ASSERT_EQ(3, l.n) TH_LOG("kill A: %d notifications", l.n);
+	ASSERT_EQ(KILL_NTFS, l.n) TH_LOG("kill A: %d notifications", l.n);
 	ASSERT_EQ(0, wait_reap_result(&self->t, self->v[0].pid, result[0], sizeof(result[0]),
 				      self->why, sizeof(self->why)))
 		TH_LOG("kill A: %s", self->why);
@@ -551,9 +571,9 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 	/*
 	 * B, then C, with the sender's allocations failing: the records are
 	 * sent in seq order, so the first @lost after A's are B's first.
-	 * C is killed only once B's reap is over, so that all of B's events
-	 * were captured (and numbered) before C's.  C's reap-done-ntf proves
-	 * the sender went past all of B's.
+	 * C is killed only once B's reap is over and B is dead, so that all
+	 * of B's events were captured (and numbered) before C's.  C's
+	 * reap-done-ntf proves the sender went past all of B's.
 	 */
 	ASSERT_EQ(0, failslab_arm(&self->fs, lost, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
@@ -597,39 +617,41 @@ TEST_F_TIMEOUT(failslab, sender_alloc_fails, 180)
 
 	/*
 	 * Exactly the first @lost of B's are missing; every seq is the one
-	 * the kernel took at capture, lost or not: A s..s+2, B s+3..s+5,
-	 * C s+6..s+8.
+	 * the kernel took at capture, lost or not: A s..s+3, B s+4..s+7,
+	 * C s+8..s+11.
 	 */
-	EXPECT_EQ(9 - lost, l.n) TH_LOG("%d notifications, expected %d", l.n, 9 - lost);
+	EXPECT_EQ(3 * KILL_NTFS - lost, l.n)
+		TH_LOG("%d notifications, expected %d", l.n, 3 * KILL_NTFS - lost);
 	EXPECT_EQ(0, l.nbad) TH_LOG("not as the spec says: %s", l.bad);
 	s = l.r[0].seq;
 	for (i = 0, k = 0; k < 3; k++)
-		for (j = 0; j < 3; j++) {
+		for (j = 0; j < KILL_NTFS; j++) {
 			if (k == 1 && j < lost)
 				continue;
 			if (i >= l.n) {
 				EXPECT_LT(i, l.n) TH_LOG("kill %c: no %s", 'A' + k, kill_cmds[j]);
 				break;
 			}
-			EXPECT_EQ(kill_cmd[j], l.r[i].cmd)
+			EXPECT_TRUE(kill_cmd_ok(j, l.r[i].cmd))
 				TH_LOG("#%d: %s, expected kill %c's %s", i,
 				       oomnl_cmd_name(l.r[i].cmd), 'A' + k, kill_cmds[j]);
 			EXPECT_EQ(self->v[k].pid, l.r[i].pid)
 				TH_LOG("#%d %s: pid %d, expected kill %c's %d", i, kill_cmds[j],
 				       l.r[i].pid, 'A' + k, self->v[k].pid);
-			EXPECT_EQ(s + 3 * k + j, l.r[i].seq)
+			EXPECT_EQ(s + KILL_NTFS * k + j, l.r[i].seq)
 				TH_LOG("#%d (kill %c's %s): seq %llu, expected %llu", i, 'A' + k,
 				       kill_cmds[j], (unsigned long long)l.r[i].seq,
-				       (unsigned long long)(s + 3 * k + j));
-			if (j == 2)
+				       (unsigned long long)(s + KILL_NTFS * k + j));
+			if (l.r[i].cmd == OOM_CMD_REAP_DONE_NTF)
 				EXPECT_TRUE(reap_ok(l.r[i].result))
 					TH_LOG("kill %c: reap-done result %llu", 'A' + k,
 					       (unsigned long long)l.r[i].result);
 			i++;
 		}
 	TH_LOG("the listener's seq jumps %llu -> %llu after kill A (%d lost)",
-	       (unsigned long long)l.r[2].seq, (unsigned long long)l.r[3].seq, lost);
-	EXPECT_EQ(l.r[2].seq + lost + 1, l.r[3].seq);
+	       (unsigned long long)l.r[KILL_NTFS - 1].seq,
+	       (unsigned long long)l.r[KILL_NTFS].seq, lost);
+	EXPECT_EQ(l.r[KILL_NTFS - 1].seq + lost + 1, l.r[KILL_NTFS].seq);
 
 	/* oomctl monitor: the same gap, as one lost record of @lost */
 	EXPECT_EQ(0, oomctl_mon_wait(MON_OUT, "reap-done", self->v[2].pid, STEP_MS));
@@ -706,7 +728,7 @@ FIXTURE_TEARDOWN(full_listener)
 
 TEST_F_TIMEOUT(full_listener, overrun, 240)
 {
-	const int total = 3 * FULL_KILLS;
+	const int total = KILL_NTFS * FULL_KILLS;
 	struct pollfd pfd = { .fd = nl_socket_get_fd(self->full.sk), .events = POLLIN };
 	uint32_t drops0, drops1;
 	struct oom_stats st0, st1;
@@ -889,11 +911,12 @@ TEST_F_TIMEOUT(nobody_listens, not_counted, 180)
 		TH_LOG("kill C: %s", self->why);
 	ASSERT_EQ(0, rx_until_done(&self->sub, &l, self->v[2].pid, self->why, sizeof(self->why)))
 		TH_LOG("kill C: %s", self->why);
-	ASSERT_EQ(6, l.n);
-	EXPECT_EQ(self->v[2].pid, l.r[3].pid);
-	EXPECT_EQ(l.r[2].seq + 1, l.r[3].seq)
+	ASSERT_EQ(2 * KILL_NTFS, l.n);
+	EXPECT_EQ(self->v[2].pid, l.r[KILL_NTFS].pid);
+	EXPECT_EQ(l.r[KILL_NTFS - 1].seq + 1, l.r[KILL_NTFS].seq)
 		TH_LOG("seq %llu (kill A's last) -> %llu (kill C's first) across an unheard kill",
-		       (unsigned long long)l.r[2].seq, (unsigned long long)l.r[3].seq);
+		       (unsigned long long)l.r[KILL_NTFS - 1].seq,
+		       (unsigned long long)l.r[KILL_NTFS].seq);
 }
 
 /* ---- 4. policy-set with the Nth allocation failing ---- */

@@ -396,26 +396,31 @@ static void check_policy_reply(struct fz_run *run, const struct nlmsghdr *h,
 			want->frozen_bypass, want->order);
 }
 
-/* Nine counters and the latency buckets, nothing else. */
+/* The twelve counters and the two histograms' buckets, nothing else. */
 static void check_stats_reply(struct fz_run *run, const struct nlmsghdr *h)
 {
+	const int ncounters = OOM_A_STATS_EVENTS_DROPPED +
+			      OOM_A_STATS_FREED_MRELEASE - OOM_A_STATS_FREED_EXIT + 1;
 	const struct nlattr *a;
-	int rem, counters = 0, buckets = 0;
+	int rem, counters = 0, buckets = 0, fbuckets = 0;
 
 	for (a = attr_first(h, GENL_HDRLEN, &rem); attr_ok(a, rem); a = attr_next(a, &rem)) {
 		int t = a->nla_type & NLA_TYPE_MASK;
 
 		if (t == OOM_A_STATS_LATENCY_BUCKET)
 			buckets++;
-		else if (t >= OOM_A_STATS_VICTIMS && t <= OOM_A_STATS_EVENTS_DROPPED &&
+		else if (t == OOM_A_STATS_FREED_LATENCY_BUCKET)
+			fbuckets++;
+		else if (((t >= OOM_A_STATS_VICTIMS && t <= OOM_A_STATS_EVENTS_DROPPED) ||
+			  (t >= OOM_A_STATS_FREED_EXIT && t <= OOM_A_STATS_FREED_MRELEASE)) &&
 			 oomnl_uint_len_ok(a->nla_len - NLA_HDRLEN))
 			counters++;
 		else
 			break;
 	}
-	if (rem || counters != OOM_A_STATS_EVENTS_DROPPED || !buckets)
-		fz_fail(run, "stats reply to seq %u: %d counters, %d buckets, %d bytes left",
-			h->nlmsg_seq, counters, buckets, rem);
+	if (rem || counters != ncounters || !buckets || buckets != fbuckets)
+		fz_fail(run, "stats reply to seq %u: %d counters, %d + %d buckets, %d bytes left",
+			h->nlmsg_seq, counters, buckets, fbuckets, rem);
 }
 
 /* nlctrl about "oom": its id and name.  Returns whether it names "oom". */

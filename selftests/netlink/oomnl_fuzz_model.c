@@ -325,7 +325,7 @@ bool fz_predict(struct fz_world *w, const struct fz_dgram *d,
 			fr.rep.msg = frame;
 			if (!push(exp, nexp, &fr.rep))
 				return false;
-			last = truesize(fr.rep.ans == FZ_ANS_STATS ? 2048 : 128);
+			last = truesize(fr.rep.ans == FZ_ANS_STATS ? 4096 : 128);
 			bytes += last;
 		}
 		if (changed) {

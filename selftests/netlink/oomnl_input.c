@@ -493,7 +493,7 @@ TEST_F(input, unknown_command)
 {
 	static const uint8_t cmds[] = {
 		0, OOM_CMD_POLICY_NTF, OOM_CMD_VICTIM_NTF, OOM_CMD_REAP_QUEUED_NTF,
-		OOM_CMD_REAP_DONE_NTF, __OOM_CMD_MAX, 100, 255,
+		OOM_CMD_REAP_DONE_NTF, OOM_CMD_VICTIM_FREED_NTF, __OOM_CMD_MAX, 100, 255,
 	};
 	struct raw *m = malloc(sizeof(*m));
 	char what[64];

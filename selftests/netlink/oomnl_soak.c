@@ -23,7 +23,9 @@
  *  - stats: victims = queued (delay + zero-delay + frozen-bypass), and
  *    reaped + exited-first + gave-up = victims + mrelease-calls (every
  *    victim has exactly one oom_reaper reap-done, each process_mrelease()
- *    that got to reap one more): nothing is still queued;
+ *    that got to reap one more): nothing is still queued; and
+ *    freed-exit + freed-oom-reaper + freed-mrelease = victims (every
+ *    victim's address space ended once, whoever held it last);
  *  - the main listener (16 MiB buffer, never ENOBUFS, joined before the
  *    first kill) misses exactly events-dropped notifications, and every
  *    victim it saw got exactly one reap-done from the oom_reaper;
@@ -591,6 +593,13 @@ static uint64_t st(const struct oom_stats *a, const struct oom_stats *b, int att
 	return b->c[attr] - a->c[attr];
 }
 
+/* Victims' address spaces that ended, however their memory went */
+static uint64_t freed(const struct oom_stats *a, const struct oom_stats *b)
+{
+	return st(a, b, OOM_A_STATS_FREED_EXIT) + st(a, b, OOM_A_STATS_FREED_OOM_REAPER) +
+	       st(a, b, OOM_A_STATS_FREED_MRELEASE);
+}
+
 /*
  * The harness's limit must allow OOMCTL_SOAK_S (make soak): the guest's
  * per-binary watchdog (TEST_TIMEOUT) is the bound that counts.
@@ -663,13 +672,14 @@ TEST_F_TIMEOUT(soak, storm, 7200)
 	ASSERT_EQ(0, oomnl_sysctl_policy(&sys));
 	EXPECT_TRUE(pol_is(&sys, final.delay_ms, final.frozen_bypass, final.order));
 
-	/* Quiescence: every victim's reap over, by the counters */
+	/* Quiescence: every victim's reap and end over, by the counters */
 	for (;;) {
 		ASSERT_EQ(0, oomnl_stats_get(&self->c, &s1, &self->r, self->why,
 					     sizeof(self->why)));
-		if (st(&s0, &s1, OOM_A_STATS_VICTIMS) + st(&s0, &s1, OOM_A_STATS_MRELEASE_CALLS) ==
-		    st(&s0, &s1, OOM_A_STATS_REAPED) + st(&s0, &s1, OOM_A_STATS_EXITED_FIRST) +
-		    st(&s0, &s1, OOM_A_STATS_GAVE_UP) ||
+		if ((st(&s0, &s1, OOM_A_STATS_VICTIMS) + st(&s0, &s1, OOM_A_STATS_MRELEASE_CALLS) ==
+		     st(&s0, &s1, OOM_A_STATS_REAPED) + st(&s0, &s1, OOM_A_STATS_EXITED_FIRST) +
+		     st(&s0, &s1, OOM_A_STATS_GAVE_UP) &&
+		     st(&s0, &s1, OOM_A_STATS_VICTIMS) == freed(&s0, &s1)) ||
 		    now_ms() - t0 > (soak_seconds() + 60) * 1000LL)
 			break;
 		drain(&self->main_l, &self->b, now_ms() + 200, NULL, NULL,
@@ -715,9 +725,14 @@ TEST_F_TIMEOUT(soak, storm, 7200)
 	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_GAVE_UP),
 	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_MRELEASE_CALLS),
 	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_EVENTS_DROPPED));
-	TH_LOG("main listener: policy %lu victim %lu reap-queued %lu reap-done %lu, missing %llu, ENOBUFS %d",
+	TH_LOG("stats: freed-exit +%llu, freed-oom-reaper +%llu, freed-mrelease +%llu",
+	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_FREED_EXIT),
+	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_FREED_OOM_REAPER),
+	       (unsigned long long)st(&s0, &s1, OOM_A_STATS_FREED_MRELEASE));
+	TH_LOG("main listener: policy %lu victim %lu reap-queued %lu reap-done %lu victim-freed %lu, missing %llu, ENOBUFS %d",
 	       self->b.n[OOM_CMD_POLICY_NTF], self->b.n[OOM_CMD_VICTIM_NTF],
 	       self->b.n[OOM_CMD_REAP_QUEUED_NTF], self->b.n[OOM_CMD_REAP_DONE_NTF],
+	       self->b.n[OOM_CMD_VICTIM_FREED_NTF],
 	       (unsigned long long)self->b.missing, self->b.enobufs);
 	TH_LOG("policy writes: netlink %lu ok %lu refused, sysctl %lu ok %lu refused; process_mrelease %lu calls %lu ok",
 	       sh->sets_ok, sh->sets_refused, sh->sysctl_ok, sh->sysctl_refused,
@@ -742,6 +757,7 @@ TEST_F_TIMEOUT(soak, storm, 7200)
 		  st(&s0, &s1, OOM_A_STATS_REAPED) + st(&s0, &s1, OOM_A_STATS_EXITED_FIRST) +
 		  st(&s0, &s1, OOM_A_STATS_GAVE_UP));
 	EXPECT_LE(kills, st(&s0, &s1, OOM_A_STATS_VICTIMS));
+	EXPECT_EQ(st(&s0, &s1, OOM_A_STATS_VICTIMS), freed(&s0, &s1));
 
 	/* The main listener missed exactly what nobody got */
 	EXPECT_EQ(0, self->b.enobufs);

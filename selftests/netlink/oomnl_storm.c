@@ -6,7 +6,8 @@
  * Two workers, each pinned to its own CPU and with its own memory cgroup,
  * OOM-kill victims in a loop with the reap delay at 0, so that one CPU
  * raises victim-ntf and reap-queued-ntf while the oom_reaper (or the other
- * worker) raises reap-done-ntf.  A subscriber with a big receive buffer
+ * worker) raises reap-done-ntf, and the victims' exits victim-freed-ntf.
+ * A subscriber with a big receive buffer
  * must get every notification, each seq exactly one more than the one
  * before: a listener cannot tell an event that overtook another from a
  * lost one, so any reordering is a false loss report in every consumer.
@@ -156,11 +157,13 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 	}
 
 	/*
-	 * Everything up to the last victim's reap-done, the policy-ntf first.
-	 * The workers stop at KILLS each or after KILL_MS; once both are
-	 * done, their count says how many reap-dones are still to come.
+	 * Everything up to the last victim's reap-done and victim-freed, the
+	 * policy-ntf first.  The workers stop at KILLS each or after KILL_MS;
+	 * once both are done, their count says how many of each are still to
+	 * come.
 	 */
-	while (kills < 0 || t.n[OOM_CMD_REAP_DONE_NTF] < kills) {
+	while (kills < 0 || t.n[OOM_CMD_REAP_DONE_NTF] < kills ||
+	       t.n[OOM_CMD_VICTIM_FREED_NTF] < kills) {
 		int64_t left = deadline - now_ms();
 
 		if (now_ms() >= stop_at)
@@ -184,9 +187,10 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 			break;
 		tally_add(&t, &n);
 	}
-	TH_LOG("%d kills; %d notifications: policy %d victim %d reap-queued %d reap-done %d",
+	TH_LOG("%d kills; %d notifications: policy %d victim %d reap-queued %d reap-done %d victim-freed %d",
 	       kills, t.total, t.n[OOM_CMD_POLICY_NTF], t.n[OOM_CMD_VICTIM_NTF],
-	       t.n[OOM_CMD_REAP_QUEUED_NTF], t.n[OOM_CMD_REAP_DONE_NTF]);
+	       t.n[OOM_CMD_REAP_QUEUED_NTF], t.n[OOM_CMD_REAP_DONE_NTF],
+	       t.n[OOM_CMD_VICTIM_FREED_NTF]);
 	ASSERT_EQ(0, err) TH_LOG("receiving: %s", self->why);
 	for (i = 0; i < WORKERS; i++) {
 		EXPECT_TRUE(WIFEXITED(status[i]) && !WEXITSTATUS(status[i]))
@@ -198,9 +202,10 @@ TEST_F_TIMEOUT(storm, seq_order_two_cpus, 240)
 	EXPECT_EQ(1, t.n[OOM_CMD_POLICY_NTF]);
 	EXPECT_EQ(kills, t.n[OOM_CMD_VICTIM_NTF]);
 	EXPECT_EQ(kills, t.n[OOM_CMD_REAP_QUEUED_NTF]);
+	EXPECT_EQ(kills, t.n[OOM_CMD_VICTIM_FREED_NTF]);
 	/* Nothing was left behind or dropped. */
 	err = oomnl_ntf_next(&self->sub, &n, 0, self->why, sizeof(self->why));
-	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after the last reap-done: %s",
+	EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("after the last reap-done and victim-freed: %s",
 					  err ? self->why : oomnl_cmd_name(n.cmd));
 }
 

@@ -65,6 +65,23 @@ enum oom_reap_result {
 	OOM_REAP_RESULT_GAVE_UP,
 };
 
+/**
+ * enum oom_freed_by - How most of a victim's memory was unmapped when its
+ *   address space was torn down: the way that unmapped the most resident
+ *   pages.
+ * @OOM_FREED_BY_EXIT: The address space's own teardown, exit_mmap(), run by
+ *   the last task to drop it: the victim's exit, or the last holder of a
+ *   reference to it.
+ * @OOM_FREED_BY_OOM_REAPER: The oom_reaper kernel thread, before the teardown.
+ * @OOM_FREED_BY_PROCESS_MRELEASE: process_mrelease(2) calls, before the
+ *   teardown.
+ */
+enum oom_freed_by {
+	OOM_FREED_BY_EXIT,
+	OOM_FREED_BY_OOM_REAPER,
+	OOM_FREED_BY_PROCESS_MRELEASE,
+};
+
 /*
  * Interface a policy change came through.
  */
@@ -115,6 +132,12 @@ enum {
 	OOM_A_EVENT_RESULT,
 	OOM_A_EVENT_ATTEMPTS,
 	OOM_A_EVENT_DURATION_US,
+	OOM_A_EVENT_KILL_TO_FREED_US,
+	OOM_A_EVENT_FREED_KB,
+	OOM_A_EVENT_FREED_BY,
+	OOM_A_EVENT_FREED_EXIT_KB,
+	OOM_A_EVENT_FREED_OOM_REAPER_KB,
+	OOM_A_EVENT_FREED_MRELEASE_KB,
 
 	__OOM_A_EVENT_MAX,
 	OOM_A_EVENT_MAX = (__OOM_A_EVENT_MAX - 1)
@@ -140,6 +163,10 @@ enum {
 	OOM_A_STATS_MRELEASE_CALLS,
 	OOM_A_STATS_EVENTS_DROPPED,
 	OOM_A_STATS_LATENCY_BUCKET,
+	OOM_A_STATS_FREED_EXIT,
+	OOM_A_STATS_FREED_OOM_REAPER,
+	OOM_A_STATS_FREED_MRELEASE,
+	OOM_A_STATS_FREED_LATENCY_BUCKET,
 
 	__OOM_A_STATS_MAX,
 	OOM_A_STATS_MAX = (__OOM_A_STATS_MAX - 1)
@@ -153,6 +180,7 @@ enum {
 	OOM_CMD_VICTIM_NTF,
 	OOM_CMD_REAP_QUEUED_NTF,
 	OOM_CMD_REAP_DONE_NTF,
+	OOM_CMD_VICTIM_FREED_NTF,
 
 	__OOM_CMD_MAX,
 	OOM_CMD_MAX = (__OOM_CMD_MAX - 1)
