@@ -146,7 +146,7 @@ deb:
 
 clean:
 	rm -rf build/guest build/initramfs.root build/initramfs.cpio.gz build/logs \
-		build/vm-*.log build/vm-*.tap
+		build/vm-*.log build/vm-*.tap build/deb
 	@for d in cli selftests; do $(MAKEQ) -C $$d clean || exit 1; done
 
 # The OOM storm soak (selftests/netlink/oomnl_soak.c) alone and longer than

@@ -101,6 +101,43 @@ else
 	tap_skip "systemd-analyze verify of the units" "systemd-analyze is not installed"
 fi
 
+# --- the units' SystemCallFilter= allows what oomctl calls ---------------------------
+# The system calls oomctl names: the libc imports of oomctl and of libmnl
+# that are system calls systemd knows (open_by_handle_at is in @privileged,
+# not in @system-service).  libc's own calls (write for printf) are the
+# basics every filter allows.  Not the units' business: execv (running
+# systemd's oomctl), and for oomctl-apply open_by_handle_at (monitor's
+# cgroup paths).
+if command -v systemd-analyze >/dev/null && command -v nm >/dev/null; then
+	declare -A group=()
+	expand() {	# filter words -> system call names, groups expanded
+		local w
+		for w in "$@"; do
+			case $w in
+			@*) [ -n "${group[$w]+x}" ] ||
+				group[$w]=$(systemd-analyze syscall-filter "$w" | tail -n +2 | grep -v '^ *#' | tr -d ' ')
+			    # shellcheck disable=SC2086
+			    expand ${group[$w]} ;;
+			*) echo "$w" ;;
+			esac
+		done
+	}
+	known=$(systemd-analyze syscall-filter | grep -E '^    [a-z0-9_]+$' | tr -d ' ' | sort -u)
+	mnl=$(ldd oomctl | awk '$1 ~ /^libmnl/ { print $3 }')
+	called=$(for b in oomctl $mnl; do nm -D --undefined-only "$b"; done | awk '{ print $2 }' |
+		sed 's/@.*//' | sort -u | comm -12 - <(echo "$known"))
+	for u in oomctl-apply oomctl-monitor; do
+		# shellcheck disable=SC2046
+		allowed=$( (expand $(sed -n 's/^SystemCallFilter=//p' "../systemd/$u.service.in")
+			echo execv; [ $u = oomctl-apply ] && echo open_by_handle_at) | sort -u)
+		missing=$(comm -23 <(echo "$called") <(echo "$allowed") | tr '\n' ' ')
+		[ -n "$called" ] && [ -n "$allowed" ] && [ -z "$missing" ]
+		ok_if $? "$u's SystemCallFilter allows what oomctl calls: $(echo $called)${missing:+; not: $missing}"
+	done
+else
+	tap_skip "the units' SystemCallFilter" "systemd-analyze or nm (binutils) is not installed"
+fi
+
 # --- dpkg -S: a fake dpkg that claims what a case needs -------------------------
 # FAKE_OWNED: "package:path" words; dpkg -S answers for those paths
 mkdir -p "$tmp/fakebin"
