@@ -5,7 +5,7 @@
 # (install, uninstall: cli/Makefile), FILTER=GLOB (only these /tests in the
 # VM), TEST_TIMEOUT (s per test binary), VM_TIMEOUT (s per boot), VM_MEM,
 # SKIP_KERNEL_BUILD=1 (check: boot the existing bzImage), STAGES="..." (check:
-# only these stages of scripts/check.sh: deps harness host docs deb series forward setup kernel guest initramfs vm).
+# only these stages of scripts/check.sh: deps harness host docs deb series forward setup kernel guest initramfs vm vm-nonl).
 # The variables below are exported, so the scripts see them as env.
 
 PREFIX ?= /usr/local
@@ -18,7 +18,7 @@ BZIMAGE := build/kobj/arch/x86/boot/bzImage
 MAKEQ := $(MAKE) --no-print-directory
 
 .NOTPARALLEL:
-.PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock kernel-nonl guest guest-build initramfs vm vm-debug shell bench fuzz install clean \
+.PHONY: help check demo demo-boot tree export kernel kernel-debug kernel-stock kernel-nonl guest guest-build initramfs vm vm-debug vm-nonl shell bench fuzz install clean \
 	fuzz-netlink soak forward-port uninstall deb
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo 'make kernel-stock  stock Linux 7.3 from the same base and config, for make bench (build/kobj-stock)'
 	@echo 'make kernel-nonl   the patched kernel with CONFIG_OOM_NETLINK=n, for make bench (build/kobj-nonl)'
 	@echo 'make vm-debug   make vm on that kernel: any kernel report fails the test that caused it'
+	@echo 'make vm-nonl    guest + initramfs + the CONFIG_OOM_NETLINK=n kernel with the policy test (the sysctl path)'
 	@echo 'make shell      guest + initramfs + interactive shell in the VM (Ctrl-A X quits)'
 	@echo 'make bench      run bench/run.sh'
 	@echo 'make fuzz       libFuzzer on the oomctl CLI parsers, FUZZ_SECONDS (300) each (cli/fuzz/run.sh)'
@@ -111,6 +112,11 @@ kernel-nonl:
 
 vm-debug:
 	@KERNEL=$(DEBUG_KOBJ)/arch/x86/boot/bzImage scripts/check.sh guest initramfs vm
+
+# The patched kernel built without the family: the policy test through the
+# vm.oom_reap_* sysctls (make check's stage vm-nonl; builds make kernel-nonl)
+vm-nonl:
+	@scripts/check.sh guest initramfs vm-nonl
 
 # Not under one lock: an interactive session would block everybody's checks.
 shell:

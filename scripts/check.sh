@@ -7,7 +7,7 @@
 # missing Makefile, target or script is a failure, never a skip.
 #
 # Usage: scripts/check.sh [STAGE...]      (default: all, in the order below)
-# Stages: deps harness host docs deb series forward setup kernel guest initramfs vm
+# Stages: deps harness host docs deb series forward setup kernel guest initramfs vm vm-nonl
 # Env: SKIP_KERNEL_BUILD=1  boot the existing bzImage, do not run make kernel
 #      FILTER, TEST_TIMEOUT, VM_TIMEOUT, ...   see scripts/run-vm.sh
 #
@@ -24,7 +24,7 @@ cd "$top"
 unset DESTDIR
 logs=build/logs
 mkdir -p "$logs"
-all_stages=(deps harness host docs deb series forward setup kernel guest initramfs vm)
+all_stages=(deps harness host docs deb series forward setup kernel guest initramfs vm vm-nonl)
 . scripts/tap.sh	# tap_ok/tap_fail/tap_skip and the counters TAP_N/PASS/FAIL/SKIP
 # The kernel the vm stage boots: KERNEL, else the sanitizer kernel.
 vm_kernel=${KERNEL:-build/kobj-debug/arch/x86/boot/bzImage}
@@ -129,6 +129,25 @@ stage_vm() {
 	KERNEL=$vm_kernel tap_stage vm scripts/run-vm.sh check || true
 	# What the guest cannot check (no Python there): its Prometheus output
 	tap_stage vm-prom cli/tests/vm-prom.sh "$logs/vm.tap" || true
+}
+# The patched kernel built without the family (CONFIG_OOM_NETLINK=n, make
+# kernel-nonl): oomctl sets the policy through the vm.oom_reap_* sysctls.
+# Built if needed (incremental, through ccache), booted with the policy
+# test alone (a plain kernel: about a minute); its console log is
+# build/vm-check-nonl.log.
+stage_vm-nonl() {
+	local why= kernel=build/kobj-nonl/arch/x86/boot/bzImage
+	[ -n "${broken[initramfs]:-}" ] && why="the initramfs build failed"
+	if [ -z "$why" ] && [ "${SKIP_KERNEL_BUILD:-0}" != 1 ]; then
+		build_step kernel-nonl "build: kernel with CONFIG_OOM_NETLINK=n (make kernel-nonl)" \
+			scripts/build-nonl-kernel.sh || why="the CONFIG_OOM_NETLINK=n kernel build failed"
+	fi
+	if [ -n "$why" ]; then tap_fail "vm-nonl: oomctl-policy.sh not run: $why"; return; fi
+	if [ ! -f "$kernel" ]; then tap_fail "vm-nonl: no bzImage to boot at $kernel (make kernel-nonl)"; return; fi
+	if [ ! -f build/initramfs.cpio.gz ]; then tap_fail "vm-nonl: no initramfs to boot (make initramfs)"; return; fi
+	KERNEL=$kernel FILTER=oomctl-policy.sh VM_LOG=check-nonl VM_TIMEOUT=${VM_TIMEOUT:-600} \
+		VM_APPEND="${VM_APPEND:+$VM_APPEND }oomctl.source=sysctl" \
+		tap_stage vm-nonl scripts/run-vm.sh check || true
 }
 
 stages=("$@")

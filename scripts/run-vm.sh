@@ -11,6 +11,7 @@
 #      TEST_TIMEOUT (s)     check: per-binary timeout inside the guest (600)
 #      VM_APPEND            extra kernel command line
 #      KERNEL, INITRD       images to boot;  VERBOSE=1  console on stderr
+#      VM_LOG=NAME          build/vm-NAME.{log,tap} instead of vm-MODE (a second boot)
 # The whole console goes to build/vm-MODE.log.  A timeout, panic, Oops, BUG or
 # WARNING on the console, or a guest that never reached its end marker, is a
 # failure reported with the last 40 console lines.
@@ -22,8 +23,8 @@ kernel=${KERNEL:-$top/build/kobj/arch/x86/boot/bzImage}
 initrd=${INITRD:-$top/build/initramfs.cpio.gz}
 limit=${VM_TIMEOUT:-3000}
 smp=${VM_SMP:-2}
-log=$top/build/vm-$mode.log
-tapf=$top/build/vm-$mode.tap
+log=$top/build/vm-${VM_LOG:-$mode}.log
+tapf=$top/build/vm-${VM_LOG:-$mode}.tap
 say() { printf 'run-vm: %s\n' "$*" >&2; }
 
 [ -f "$kernel" ] || { say "no kernel at ${kernel#"$top"/} (make kernel)"; exit 1; }
