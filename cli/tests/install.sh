@@ -122,7 +122,7 @@ if command -v systemd-analyze >/dev/null && command -v nm >/dev/null; then
 			esac
 		done
 	}
-	known=$(systemd-analyze syscall-filter | grep -E '^    [a-z0-9_]+$' | tr -d ' ' | sort -u)
+	known=$(systemd-analyze syscall-filter 2>/dev/null | grep -E '^    [a-z0-9_]+$' | tr -d ' ' | sort -u)
 	mnl=$(ldd oomctl | awk '$1 ~ /^libmnl/ { print $3 }')
 	called=$(for b in oomctl $mnl; do nm -D --undefined-only "$b"; done | awk '{ print $2 }' |
 		sed 's/@.*//' | sort -u | comm -12 - <(echo "$known"))
