@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "confdirs.h"
 #include "oomctl.h"
@@ -155,6 +156,7 @@ static int list_inputs(const struct opts *o, int argc, char **argv, struct conf_
 		       struct input *in, size_t *n)
 {
 	char why[256];
+	struct stat st;
 	int ret, stdin_seen = 0;
 
 	*n = 0;
@@ -172,6 +174,11 @@ static int list_inputs(const struct opts *o, int argc, char **argv, struct conf_
 		}
 		return -1;
 	}
+	/* A mistyped image path is no image without policy files */
+	if (o->root && stat(o->root, &st))
+		return usage_error("apply", "--root %s: %s", o->root, strerror(errno));
+	if (o->root && !S_ISDIR(st.st_mode))
+		return usage_error("apply", "--root %s: not a directory", o->root);
 	ret = conf_list(o->root, &conf_oomctl, l, why, sizeof(why));
 	if (ret) {
 		msg("apply: %s", why);

@@ -35,6 +35,11 @@ rc_is 0 "apply --root of an empty root" apply --root "$root"
 has "$tmp/out" "no policy files (/etc/oomctl.conf, oomctl.d/*.conf in /etc, /run, /usr/local/lib, /usr/lib): nothing to do" &&
 	tap_ok "apply: no policy files, says where it looked" || tap_fail "apply, no files: $(cat "$tmp/out")"
 rc_is 0 "apply --check --root of an empty root" apply --check --root "$root"
+rc_is 2 "apply --root of a directory that does not exist" apply --root "$root/nonexistent"
+has "$tmp/err" "--root $root/nonexistent: No such file or directory" &&
+	tap_ok "apply --root: a mistyped image path is an error, not an image without files" ||
+	tap_fail "apply --root nonexistent: $(cat "$tmp/err")"
+rc_is 2 "apply --root of a file" apply --root /etc/passwd
 run -j apply --check --root "$root"
 jcheck "apply -j, no files: files [], no change, no source (no kernel asked)" '
 assert d["files"] == [] and d["mode"] == "check" and d["changed"] is False, d
