@@ -233,7 +233,7 @@ static const struct option_def options[] = {
 	{ "check", no_argument, 0, "apply", NULL,
 	  "change nothing; exit 5 if the policy differs", NULL, set_check },
 	{ "root", required_argument, 0, "apply", "DIR",
-	  "the configuration directories under DIR (an image, a test)", NULL, set_root },
+	  "read the policy directories under DIR", NULL, set_root },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -249,7 +249,7 @@ static const struct command commands[] = {
 	  "set everything back to the kernel defaults" },
 	{ "apply", cmd_apply, 0, ARGS_ANY, NULL, NULL, 0,
 	  "[FILE...|-] [--dry-run|--check] [--root DIR]",
-	  "make the policy what the policy files say (none: /etc/oomctl.conf, oomctl.d)" },
+	  "make the policy what policy files say (none given: oomctl.d)" },
 	{ "stats", cmd_stats, 0, 0, NULL, NULL, 0, "[--textfile DIR]",
 	  "counters and the reap latency histogram" },
 	{ "monitor", cmd_monitor, 0, 0, NULL, NULL, 0, "[MONITOR OPTIONS]",
