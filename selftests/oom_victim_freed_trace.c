@@ -123,6 +123,7 @@ TEST_F_TIMEOUT(freed, exits, 60)
 	EXPECT_GE(TP_SLACK_US, llabs(gap - (long long)field(r, "kill_to_freed_us")));
 
 	/* The delay timer finds it gone; nothing more about its memory */
+	EXPECT_EQ(0, more_freed(r, r->victim.pid, 200));
 	oom_run_wait(r, OOM_EV_REAP_RESULT, STEP_MS);
 	EXPECT_FIELD(r, OOM_EV_REAP_RESULT, "result", "exited_first");
 	EXPECT_EQ(0, more_freed(r, r->victim.pid, 200));
