@@ -129,7 +129,9 @@ static int on_event(struct event *ev, void *data)
 		}
 	}
 	if (ev->has_seq) {
-		struct seq_track *t = &m->seq[ev->type == EV_POLICY ? GRP_CONFIG : GRP_EVENTS];
+		bool config = ev->group == EVG_BY_TYPE ? ev->type == EV_POLICY :
+			      ev->group == EVG_CONFIG;
+		struct seq_track *t = &m->seq[config ? GRP_CONFIG : GRP_EVENTS];
 
 		/* A gap after an overrun is what the overrun cost */
 		if (t->have && ev->seq > t->next) {
@@ -147,7 +149,10 @@ static int on_event(struct event *ev, void *data)
 			t->next = ev->seq + 1;
 		t->have = true;
 	}
-	if (!(event_class(ev->type) & o->events))
+	/* A victim's user, for its freed event (which has no uid) */
+	if (ev->type == EV_VICTIM)
+		enrich_note_victim(ev);
+	if (ev->unknown || !(event_class(ev->type) & o->events))
 		return 0;
 	if (emit(m, ev))
 		return -EIO;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* oomctl stats: the family's counters and the reap latency histogram */
+/* oomctl stats: the family's counters and the kill -> freed and kill ->
+ * reap-done latency histograms */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,27 @@ static const struct {
 	{ OOM_A_STATS_GAVE_UP, "gave_up" },
 	{ OOM_A_STATS_MRELEASE_CALLS, "mrelease_calls" },
 	{ OOM_A_STATS_EVENTS_DROPPED, "events_dropped" },
+	{ OOM_A_STATS_FREED_EXIT, "freed_exit" },
+	{ OOM_A_STATS_FREED_OOM_REAPER, "freed_oom_reaper" },
+	{ OOM_A_STATS_FREED_MRELEASE, "freed_mrelease" },
+};
+
+/* The histograms, in the order shown: when the memory was back first,
+ * what the operator waits for */
+static const struct {
+	const char *key;	/* JSON */
+	const char *title;	/* text */
+	const char *none;	/* text, when empty */
+	size_t buckets, nbuckets;
+} hists[] = {
+	{ "freed_latency_hist",
+	  "kill -> freed, OOM kill to the victim's memory being back (its address space torn down)",
+	  "(no victim's memory freed yet)",
+	  offsetof(struct oom_stats, freed_hist), offsetof(struct oom_stats, nfreed_hist) },
+	{ "latency_hist",
+	  "kill -> reap-done, OOM kill to end of reap by the oom_reaper",
+	  "(no reaps yet)",
+	  offsetof(struct oom_stats, hist), offsetof(struct oom_stats, nhist) },
 };
 
 #define BAR_WIDTH 40
@@ -42,27 +65,29 @@ static void fmt_us(uint64_t us, char *buf, size_t len)
  * last one open (no to_us).  Text shows the range from the first to the
  * last bucket that counted anything.
  */
-static void print_hist(const struct oom_stats *st, bool no_header)
+static void print_hist(const struct oom_stats *st, size_t h, bool no_header)
 {
-	unsigned int first = st->nhist, last = 0;
+	const struct oom_bucket *hist = (const void *)((const char *)st + hists[h].buckets);
+	unsigned int nhist = *(const unsigned int *)((const char *)st + hists[h].nbuckets);
+	unsigned int first = nhist, last = 0;
 	uint64_t max = 0;
 
-	for (unsigned int i = 0; i < st->nhist; i++) {
-		if (!st->hist[i].count)
+	for (unsigned int i = 0; i < nhist; i++) {
+		if (!hist[i].count)
 			continue;
-		if (first == st->nhist)
+		if (first == nhist)
 			first = i;
 		last = i;
-		if (st->hist[i].count > max)
-			max = st->hist[i].count;
+		if (hist[i].count > max)
+			max = hist[i].count;
 	}
 	if (!no_header)
-		out_text("\nreap latency, OOM kill to end of reap by the oom_reaper:\n");
+		out_text("\n%s:\n", hists[h].title);
 	if (!max)
-		out_text("  (no reaps yet)\n");
-	out_arr_begin("latency_hist");
-	for (unsigned int i = 0; i < st->nhist; i++) {
-		const struct oom_bucket *b = &st->hist[i];
+		out_text("  %s\n", hists[h].none);
+	out_arr_begin(hists[h].key);
+	for (unsigned int i = 0; i < nhist; i++) {
+		const struct oom_bucket *b = &hist[i];
 		char lo[24], hi[24] = "", bar[BAR_WIDTH + 1];
 		int n;
 
@@ -102,7 +127,12 @@ void stats_print(const struct oom_stats *st, bool no_header)
 		out_text("%-22s ", label);
 		out_u64(counters[i].key, "%12llu\n", st->count[counters[i].attr]);
 	}
-	print_hist(st, no_header);
+	for (size_t h = 0; h < sizeof(hists) / sizeof(hists[0]); h++) {
+		/* A kernel without the freed histogram: no title for nothing */
+		if (h == 0 && !(st->have & (1u << OOM_A_STATS_FREED_EXIT)) && !st->nfreed_hist)
+			continue;
+		print_hist(st, h, no_header);
+	}
 }
 
 /* A --textfile failure for dir: the exit code for err (-errno) */

@@ -24,6 +24,13 @@ static struct {
 } users[USERS];
 static unsigned int next_user;
 
+#define VICTIMS 64	/* a storm's victims whose freed events are still to come */
+static struct {
+	bool used;
+	uint64_t pid, tgid, uid;
+} victims[VICTIMS];
+static unsigned int next_victim;
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -63,6 +70,8 @@ void enrich_init(void)
 void enrich_exit(void)
 {
 	cgpath_exit();
+	memset(victims, 0, sizeof(victims));
+	next_victim = 0;
 	boot_id[0] = '\0';
 }
 
@@ -94,9 +103,49 @@ static const char *user_name(uint32_t uid)
 	return users[i].found ? users[i].name : NULL;
 }
 
+static bool has(const struct event *ev, enum ev_field f)
+{
+	return ev->have & (1ULL << f);
+}
+
+void enrich_note_victim(const struct event *ev)
+{
+	unsigned int i = next_victim;
+
+	if (!has(ev, F_UID) || !has(ev, F_PID))
+		return;
+	next_victim = (next_victim + 1) % VICTIMS;
+	victims[i].used = true;
+	victims[i].pid = ev->v[F_PID];
+	/* tracefs's mark_victim has no tgid: the pid stands for it */
+	victims[i].tgid = has(ev, F_TGID) ? ev->v[F_TGID] : ev->v[F_PID];
+	victims[i].uid = ev->v[F_UID];
+}
+
+/* The uid of the victim whose memory a freed event reports: a match on
+ * pid or tgid, newest first */
+static void freed_uid(struct event *ev)
+{
+	uint64_t pid = ev->v[F_PID], tgid = has(ev, F_TGID) ? ev->v[F_TGID] : pid;
+
+	if (!has(ev, F_PID) || has(ev, F_UID))
+		return;
+	for (unsigned int k = 1; k <= VICTIMS; k++) {
+		unsigned int i = (next_victim + VICTIMS - k) % VICTIMS;
+
+		if (victims[i].used && (victims[i].pid == pid || victims[i].tgid == tgid)) {
+			event_set(ev, F_UID, victims[i].uid);
+			return;
+		}
+	}
+}
+
 void enrich_event(struct event *ev)
 {
 	const char *s;
+
+	if (ev->type == EV_FREED)
+		freed_uid(ev);
 
 	if (boot_id[0])
 		ev->boot_id = boot_id;

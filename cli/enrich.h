@@ -15,7 +15,14 @@ void enrich_init(void);
 void enrich_exit(void);
 /* The boot id as /proc/sys/kernel/random/boot_id has it; NULL: unknown */
 const char *enrich_boot_id(void);
-/* Add what ev lacks: the boot id, a time stamp (now), user, cgroup */
+/*
+ * Remember a victim's uid by its pid and tgid, for its freed event, which
+ * the kernel sends without one: called for each victim event, printed or
+ * not.  The last VICTIMS victims are kept.
+ */
+void enrich_note_victim(const struct event *ev);
+/* Add what ev lacks: the boot id, a time stamp (now), a freed event's uid
+ * (of its victim), user, cgroup */
 void enrich_event(struct event *ev);
 
 #endif

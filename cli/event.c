@@ -14,6 +14,7 @@ const char *const ev_type_names[EV_NTYPES] = {
 	[EV_VICTIM] = "victim",
 	[EV_REAP_QUEUED] = "reap-queued",
 	[EV_REAP_DONE] = "reap-done",
+	[EV_FREED] = "freed",
 	[EV_POLICY] = "policy",
 	[EV_REAP_WAKE] = "reap-wake",
 	[EV_REAP_START] = "reap-start",
@@ -25,6 +26,7 @@ const char *const ev_type_names[EV_NTYPES] = {
 static const char *const reason_names[] = { "delay", "zero-delay", "frozen-bypass", NULL };
 static const char *const source_names[] = { "oom-reaper", "process-mrelease", NULL };
 static const char *const result_names[] = { "reaped", "exited-first", "gave-up", NULL };
+static const char *const freed_by_names[] = { "exit", "oom-reaper", "process-mrelease", NULL };
 static const char *const via_names[] = { "netlink", "sysctl", NULL };
 static const char *const lost_names[] = { "seq-gap", "overrun", "trace-buffer", "journal", NULL };
 
@@ -53,6 +55,12 @@ static const struct {
 	[F_RESULT] = { .key = "result", .kind = 'e', .names = result_names },
 	[F_ATTEMPTS] = { .key = "attempts", .kind = 'u' },
 	[F_DURATION_US] = { .key = "duration_us", .kind = 'u' },
+	[F_KILL_TO_FREED_US] = { .key = "kill_to_freed_us", .kind = 'u' },
+	[F_FREED_KB] = { .key = "freed_kb", .kind = 'u' },
+	[F_FREED_BY] = { .key = "freed_by", .kind = 'e', .names = freed_by_names },
+	[F_FREED_EXIT_KB] = { .key = "freed_exit_kb", .kind = 'u' },
+	[F_FREED_OOM_REAPER_KB] = { .key = "freed_oom_reaper_kb", .kind = 'u' },
+	[F_FREED_MRELEASE_KB] = { .key = "freed_mrelease_kb", .kind = 'u' },
 	[F_ANON_RSS_KB] = { .key = "anon_rss_kb", .kind = 'u' },
 	[F_FILE_RSS_KB] = { .key = "file_rss_kb", .kind = 'u' },
 	[F_SHMEM_RSS_KB] = { .key = "shmem_rss_kb", .kind = 'u' },
@@ -120,6 +128,8 @@ unsigned int event_class(enum ev_type type)
 		return EVC_VICTIM;
 	case EV_POLICY:
 		return EVC_POLICY;
+	case EV_FREED:
+		return EVC_FREED;
 	case EV_LOST:
 		return EVC_ALL;
 	default:
@@ -131,6 +141,7 @@ const struct ev_class ev_classes[] = {
 	{ "victim", EVC_VICTIM },
 	{ "reap", EVC_REAP },
 	{ "policy", EVC_POLICY },
+	{ "freed", EVC_FREED },
 	{ "all", EVC_ALL },
 	{ NULL, 0 }
 };

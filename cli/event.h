@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 enum ev_type {
-	EV_VICTIM, EV_REAP_QUEUED, EV_REAP_DONE, EV_POLICY,
+	EV_VICTIM, EV_REAP_QUEUED, EV_REAP_DONE, EV_FREED, EV_POLICY,
 	EV_REAP_WAKE, EV_REAP_START, EV_REAP_SKIP,	/* stock tracepoints */
 	EV_LOST,
 	EV_NTYPES
 };
 
 /* The classes --events selects */
-enum { EVC_VICTIM = 1, EVC_REAP = 2, EVC_POLICY = 4, EVC_ALL = 7 };
+enum { EVC_VICTIM = 1, EVC_REAP = 2, EVC_POLICY = 4, EVC_FREED = 8, EVC_ALL = 15 };
 
 /*
  * Their names, for --events, --help, usage errors, the monitor's header
@@ -38,6 +38,8 @@ enum ev_field {
 	F_OOM_SCORE_ADJ, F_FROZEN,
 	F_DELAY_MS, F_REASON, F_FROZEN_BYPASS, F_SOURCE, F_ORDER, F_RESULT,
 	F_ATTEMPTS, F_DURATION_US,
+	F_KILL_TO_FREED_US, F_FREED_KB, F_FREED_BY,
+	F_FREED_EXIT_KB, F_FREED_OOM_REAPER_KB, F_FREED_MRELEASE_KB,
 	F_ANON_RSS_KB, F_FILE_RSS_KB, F_SHMEM_RSS_KB, F_TOTAL_VM_KB, F_PGTABLES_KB,
 	F_CHANGED_VIA,
 	F_COUNT, F_LOST_REASON,
@@ -48,6 +50,13 @@ enum ev_field {
 enum lost_reason { LOST_SEQ_GAP, LOST_OVERRUN, LOST_TRACE_BUFFER, LOST_JOURNAL };
 
 #define NSEC_PER_SEC 1000000000ULL
+
+/*
+ * The multicast group a netlink notification came in, as far as the
+ * source knows (NETLINK_PKTINFO); by type when it does not: policy is
+ * the config group's, the rest the events group's.
+ */
+enum ev_group { EVG_BY_TYPE, EVG_CONFIG, EVG_EVENTS };
 
 struct event {
 	enum ev_type type;
@@ -62,6 +71,13 @@ struct event {
 	char user[64];		/* the name of uid */
 	char cgroup[PATH_MAX];	/* the path of memcg_id */
 	const char *boot_id;	/* the boot the event belongs to; NULL: unknown */
+	enum ev_group group;
+	/*
+	 * A notification of a command this oomctl does not know (a newer
+	 * kernel's): its seq counts in its group's sequence (no false loss),
+	 * nothing else of it is printed.
+	 */
+	bool unknown;
 };
 
 extern const char *const ev_type_names[EV_NTYPES];

@@ -23,7 +23,8 @@
  * equivalent; oomctl(8) lists them: they never change) and the priority:
  * a kill is a warning (the kernel logs it as an error already; this is
  * its record, for tools), and so are lost events and a reap that gave up;
- * a policy change is a notice, the rest of a kill's course is info.
+ * a policy change is a notice, the rest of a kill's course is info, the
+ * memory coming back (freed) too: it is the good end of the kill.
  */
 static const struct {
 	const char *id;
@@ -32,6 +33,7 @@ static const struct {
 	[EV_VICTIM] = { "290026f310f94d669f6f725efdb2f2d8", LOG_WARNING },
 	[EV_REAP_QUEUED] = { "6325775ac0e94ff787d66ed92a38d4fa", LOG_INFO },
 	[EV_REAP_DONE] = { "2c4e5ed122ff454fa85cff1494e9aa7c", LOG_INFO },
+	[EV_FREED] = { "a98f02343381439b91878984dd68f854", LOG_INFO },
 	[EV_POLICY] = { "68784fc37e56493f8c84fce7d3ee4032", LOG_NOTICE },
 	[EV_REAP_WAKE] = { "1375b119ea2d433d8876f07108b630a2", LOG_INFO },
 	[EV_REAP_START] = { "8d47b3ddc22346f4a63c88300036a832", LOG_INFO },

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <libmnl/libmnl.h>
 
 #include "monitor_src.h"
 #include "oomctl.h"
@@ -23,6 +24,8 @@
 struct nl_source {
 	struct mon_source src;
 	struct oom s;
+	uint32_t config, events;	/* the group ids */
+	bool told_unknown;
 };
 
 static int nl_source_read(struct mon_source *src, mon_event_cb cb, void *data)
@@ -51,8 +54,18 @@ static int nl_source_read(struct mon_source *src, mon_event_cb cb, void *data)
 		ret = oom_parse_event(nlh, &ev, &e);
 		if (ret < 0)
 			msg("monitor: malformed notification skipped: %s", e.msg);
-		if (ret)
+		if (ret < 0 || (ret && !ev.has_seq))
 			continue;
+		if (ret && !n->told_unknown) {
+			const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+			/* A newer kernel's: its seq counts, it is not lost */
+			msg("monitor: notifications of command %u, which this oomctl does not know, "
+			    "are skipped", g->cmd);
+			n->told_unknown = true;
+		}
+		ev.group = n->s.nl.group == n->config ? EVG_CONFIG :
+			   n->s.nl.group == n->events ? EVG_EVENTS : EVG_BY_TYPE;
 		ret = cb(&ev, data);
 		if (ret)
 			return ret;
@@ -73,7 +86,7 @@ static int join_groups(struct oom *s, unsigned int classes)
 {
 	uint32_t config = genl_group(&s->fi, OOM_MCGRP_CONFIG);
 	uint32_t events = genl_group(&s->fi, OOM_MCGRP_EVENTS);
-	bool need_events = classes & (EVC_VICTIM | EVC_REAP);
+	bool need_events = classes & (EVC_VICTIM | EVC_REAP | EVC_FREED);
 	const char *env = getenv("OOMCTL_RCVBUF");
 	uint64_t size = RCVBUF;
 	int ret;
@@ -128,6 +141,8 @@ int mon_netlink_open(struct mon_source **src, unsigned int classes)
 		nl_source_close(&n->src);
 		return ret;
 	}
+	n->config = genl_group(&n->s.fi, OOM_MCGRP_CONFIG);
+	n->events = genl_group(&n->s.fi, OOM_MCGRP_EVENTS);
 	n->src = (struct mon_source){
 		.name = "netlink",
 		.fd = nl_fd(&n->s.nl),
@@ -171,6 +186,9 @@ int mon_tracefs_open(struct mon_source **src, unsigned int classes, bool asked)
 	t->t.fd = -1;
 	ret = tracefs_open(&t->t, classes, why, sizeof(why));
 	if (ret == 0) {
+		if (t->t.no_freed)
+			msg("monitor: this kernel has no oom:victim_freed trace event: "
+			    "freed events do not exist here; the other classes are monitored");
 		t->src = (struct mon_source){
 			.name = "tracefs",
 			.fd = t->t.fd,

@@ -77,9 +77,13 @@ int nl_fd(const struct nl *nl)
 
 int nl_join(struct nl *nl, uint32_t group)
 {
+	int on = 1;
+
 	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)
 		return -errno;
+	/* Without it (an old kernel), nl->group stays 0: unknown */
+	mnl_socket_setsockopt(nl->sk, NETLINK_PKTINFO, &on, sizeof(on));
 	return 0;
 }
 
@@ -91,10 +95,25 @@ void nl_set_rcvbuf(struct nl *nl, int bytes)
 
 ssize_t nl_recv_ntf(struct nl *nl)
 {
-	ssize_t n = recv(nl_fd(nl), nl->buf, nl->buflen, MSG_DONTWAIT);
+	char ctl[CMSG_SPACE(sizeof(struct nl_pktinfo))];
+	struct iovec iov = { .iov_base = nl->buf, .iov_len = nl->buflen };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t n = recvmsg(nl_fd(nl), &mh, MSG_DONTWAIT);
 
-	if (n >= 0)
+	nl->group = 0;
+	if (n >= 0) {
+		/* A multicast message is a datagram of its own: one group */
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_PKTINFO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+				struct nl_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				nl->group = pi.group;
+			}
 		return n;
+	}
 	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 }
 

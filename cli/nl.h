@@ -40,12 +40,14 @@ struct nl {
 	uint32_t seq;
 	char *buf;		/* receive buffer */
 	size_t buflen;
+	uint32_t group;		/* nl_recv_ntf: the multicast group of what it read; 0: unknown */
 };
 
 int nl_open(struct nl *nl);	/* 0 or -errno */
 void nl_close(struct nl *nl);
 int nl_fd(const struct nl *nl);
-int nl_join(struct nl *nl, uint32_t group);	/* 0 or -errno */
+/* 0 or -errno; asks for the group of each message too (NETLINK_PKTINFO) */
+int nl_join(struct nl *nl, uint32_t group);
 /*
  * Room for bytes of notifications in the socket's receive buffer: beyond
  * net.core.rmem_max if we may (CAP_NET_ADMIN), else up to it.

@@ -59,6 +59,8 @@ int oom_policy_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e)
 static const struct nl_rule stats_rules[OOM_A_STATS_MAX + 1] = {
 	[OOM_A_STATS_VICTIMS ... OOM_A_STATS_EVENTS_DROPPED] = { .type = NL_TYPE_UINT },
 	[OOM_A_STATS_LATENCY_BUCKET] = { .type = MNL_TYPE_NESTED, .multi = true },
+	[OOM_A_STATS_FREED_EXIT ... OOM_A_STATS_FREED_MRELEASE] = { .type = NL_TYPE_UINT },
+	[OOM_A_STATS_FREED_LATENCY_BUCKET] = { .type = MNL_TYPE_NESTED, .multi = true },
 };
 
 static const struct nl_rule bucket_rules[OOM_A_LATENCY_BUCKET_MAX + 1] = {
@@ -67,44 +69,45 @@ static const struct nl_rule bucket_rules[OOM_A_LATENCY_BUCKET_MAX + 1] = {
 	[OOM_A_LATENCY_BUCKET_COUNT] = { .type = NL_TYPE_UINT },
 };
 
-/* One latency-bucket nest, checked against the bucket before it */
-static int parse_bucket(const struct nlattr *nest, struct oom_stats *st,
-			struct nl_err *e)
+/* One latency-bucket nest of hist (n so far), checked against the
+ * bucket before it; what names the histogram in errors */
+static int parse_bucket(const struct nlattr *nest, struct oom_bucket *hist,
+			unsigned int *nhist, const char *what, struct nl_err *e)
 {
 	const struct nlattr *tb[OOM_A_LATENCY_BUCKET_MAX + 1];
-	const struct oom_bucket *prev = st->nhist ? &st->hist[st->nhist - 1] : NULL;
-	unsigned int n = st->nhist;
+	const struct oom_bucket *prev = *nhist ? &hist[*nhist - 1] : NULL;
+	unsigned int n = *nhist;
 	struct oom_bucket *b;
 
 	if (n == OOM_HIST_MAX)
-		return nl_err_bad(e, "more than %d latency buckets", OOM_HIST_MAX);
+		return nl_err_bad(e, "more than %d %s buckets", OOM_HIST_MAX, what);
 	if (nl_parse_nested(nest, bucket_rules, OOM_A_LATENCY_BUCKET_MAX, tb, e)) {
 		char why[sizeof(e->msg)];
 
 		snprintf(why, sizeof(why), "%s", e->msg);
-		return nl_err_bad(e, "latency bucket %u: %s", n, why);
+		return nl_err_bad(e, "%s bucket %u: %s", what, n, why);
 	}
 	if (!tb[OOM_A_LATENCY_BUCKET_LOW_US] || !tb[OOM_A_LATENCY_BUCKET_COUNT])
-		return nl_err_bad(e, "latency bucket %u without %s", n,
+		return nl_err_bad(e, "%s bucket %u without %s", what, n,
 				  tb[OOM_A_LATENCY_BUCKET_LOW_US] ? "count" : "low-us");
 	if (prev && !prev->has_high)
-		return nl_err_bad(e, "latency bucket %u follows the open bucket %u", n, n - 1);
-	b = &st->hist[n];
+		return nl_err_bad(e, "%s bucket %u follows the open bucket %u", what, n, n - 1);
+	b = &hist[n];
 	b->low_us = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_LOW_US]);
 	b->count = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_COUNT]);
 	b->has_high = tb[OOM_A_LATENCY_BUCKET_HIGH_US] != NULL;
 	if (b->has_high) {
 		b->high_us = nl_attr_get_uint(tb[OOM_A_LATENCY_BUCKET_HIGH_US]);
 		if (b->high_us <= b->low_us)
-			return nl_err_bad(e, "latency bucket %u: high-us %llu not above low-us %llu",
-					  n, (unsigned long long)b->high_us,
+			return nl_err_bad(e, "%s bucket %u: high-us %llu not above low-us %llu",
+					  what, n, (unsigned long long)b->high_us,
 					  (unsigned long long)b->low_us);
 	}
 	if (prev && b->low_us < prev->high_us)
-		return nl_err_bad(e, "latency bucket %u out of order: low-us %llu below the high-us %llu of bucket %u",
-				  n, (unsigned long long)b->low_us,
+		return nl_err_bad(e, "%s bucket %u out of order: low-us %llu below the high-us %llu of bucket %u",
+				  what, n, (unsigned long long)b->low_us,
 				  (unsigned long long)prev->high_us, n - 1);
-	st->nhist++;
+	(*nhist)++;
 	return 0;
 }
 
@@ -117,17 +120,21 @@ int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 	if (nl_parse_attrs(nlh, sizeof(struct genlmsghdr), stats_rules,
 			   OOM_A_STATS_MAX, tb, e))
 		return -EBADMSG;
-	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_EVENTS_DROPPED; i++) {
-		if (!tb[i])
+	for (int i = OOM_A_STATS_VICTIMS; i <= OOM_A_STATS_MAX; i++) {
+		if (!tb[i] || stats_rules[i].type != NL_TYPE_UINT)
 			continue;
 		st->count[i] = nl_attr_get_uint(tb[i]);
 		st->have |= 1u << i;
 	}
 	/* Validated above: every LATENCY_BUCKET is a nest */
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == OOM_A_STATS_LATENCY_BUCKET &&
-		    parse_bucket(a, st, e))
+		    parse_bucket(a, st->hist, &st->nhist, "latency", e))
 			return -EBADMSG;
+		if (mnl_attr_get_type(a) == OOM_A_STATS_FREED_LATENCY_BUCKET &&
+		    parse_bucket(a, st->freed_hist, &st->nfreed_hist, "freed latency", e))
+			return -EBADMSG;
+	}
 	return 0;
 }
 
@@ -156,6 +163,12 @@ static const struct nl_rule event_rules[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_RESULT] = { .type = MNL_TYPE_U32 },
 	[OOM_A_EVENT_ATTEMPTS] = { .type = MNL_TYPE_U32 },
 	[OOM_A_EVENT_DURATION_US] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_KILL_TO_FREED_US] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FREED_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FREED_BY] = { .type = MNL_TYPE_U32 },
+	[OOM_A_EVENT_FREED_EXIT_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FREED_OOM_REAPER_KB] = { .type = NL_TYPE_UINT },
+	[OOM_A_EVENT_FREED_MRELEASE_KB] = { .type = NL_TYPE_UINT },
 };
 
 /* Attribute -> event field + 1 (0: none); seq and timestamp apart */
@@ -176,6 +189,12 @@ static const int event_fields[OOM_A_EVENT_MAX + 1] = {
 	[OOM_A_EVENT_RESULT] = F_RESULT + 1,
 	[OOM_A_EVENT_ATTEMPTS] = F_ATTEMPTS + 1,
 	[OOM_A_EVENT_DURATION_US] = F_DURATION_US + 1,
+	[OOM_A_EVENT_KILL_TO_FREED_US] = F_KILL_TO_FREED_US + 1,
+	[OOM_A_EVENT_FREED_KB] = F_FREED_KB + 1,
+	[OOM_A_EVENT_FREED_BY] = F_FREED_BY + 1,
+	[OOM_A_EVENT_FREED_EXIT_KB] = F_FREED_EXIT_KB + 1,
+	[OOM_A_EVENT_FREED_OOM_REAPER_KB] = F_FREED_OOM_REAPER_KB + 1,
+	[OOM_A_EVENT_FREED_MRELEASE_KB] = F_FREED_MRELEASE_KB + 1,
 };
 
 /* policy-ntf: a set of its own, the policy and how it changed */
@@ -214,6 +233,33 @@ static void fill_event(struct event *ev, const struct nlattr *const *tb,
 	}
 }
 
+/*
+ * A command we do not know: a newer kernel's notification.  Every
+ * notification of the family carries its seq as attribute 1, a uint
+ * (OOM_A_EVENT_SEQ, OOM_A_POLICY_NTF_SEQ), so its place in the sequence
+ * is known even if nothing else is: the monitor counts it, so that it
+ * is no gap.  Anything else in it is not looked at.  Always 1.
+ */
+static int unknown_ntf(const struct nlmsghdr *nlh, struct event *ev)
+{
+	const struct nlattr *a;
+
+	event_init(ev, EV_LOST, "netlink");	/* a type it never prints as */
+	ev->unknown = true;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		uint16_t len = mnl_attr_get_payload_len(a);
+
+		if (mnl_attr_get_type(a) != OOM_A_EVENT_SEQ)
+			continue;
+		if (len == 4 || len == 8) {
+			ev->has_seq = true;
+			ev->seq = nl_attr_get_uint(a);
+		}
+		break;
+	}
+	return 1;
+}
+
 int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		    struct nl_err *e)
 {
@@ -240,9 +286,11 @@ int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 	case OOM_CMD_VICTIM_NTF:
 	case OOM_CMD_REAP_QUEUED_NTF:
 	case OOM_CMD_REAP_DONE_NTF:
+	case OOM_CMD_VICTIM_FREED_NTF:
 		event_init(ev, g->cmd == OOM_CMD_VICTIM_NTF ? EV_VICTIM :
 			   g->cmd == OOM_CMD_REAP_QUEUED_NTF ? EV_REAP_QUEUED :
-			   EV_REAP_DONE, "netlink");
+			   g->cmd == OOM_CMD_REAP_DONE_NTF ? EV_REAP_DONE : EV_FREED,
+			   "netlink");
 		if (nl_parse_attrs(nlh, sizeof(*g), event_rules, OOM_A_EVENT_MAX, tb, e))
 			return -EBADMSG;
 		fill_event(ev, tb, event_rules, event_fields, OOM_A_EVENT_MAX);
@@ -255,7 +303,7 @@ int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		ts = tb[OOM_A_EVENT_TIMESTAMP_NS];
 		break;
 	default:
-		return 1;
+		return unknown_ntf(nlh, ev);
 	}
 	if (!seq || !ts)
 		return nl_err_bad(e, "%s notification without %s",

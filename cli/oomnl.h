@@ -30,6 +30,9 @@ struct oom_stats {
 	unsigned int have;			/* bit (1 << attr) */
 	struct oom_bucket hist[OOM_HIST_MAX];	/* in increasing order */
 	unsigned int nhist;
+	/* kill -> freed (freed-latency-bucket), the same way */
+	struct oom_bucket freed_hist[OOM_HIST_MAX];
+	unsigned int nfreed_hist;
 };
 
 /* policy-get, stats-get: a request without attributes */
@@ -46,7 +49,12 @@ int oom_parse_stats(const struct nlmsghdr *nlh, struct oom_stats *st,
 /* The two parsers as nl_transact() callbacks: data is what they fill */
 int oom_policy_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e);
 int oom_stats_cb(const struct nlmsghdr *nlh, void *data, struct nl_err *e);
-/* A notification: 0, 1 if it is no event we know, or -EBADMSG */
+/*
+ * A notification: 0, 1 if it is no event we know, or -EBADMSG.  With 1,
+ * ev->unknown is set, and its seq (ev->has_seq) if the message has one
+ * where every notification of the family has it (attribute 1, a uint),
+ * so that the monitor can follow the sequence past it.
+ */
 int oom_parse_event(const struct nlmsghdr *nlh, struct event *ev,
 		    struct nl_err *e);
 

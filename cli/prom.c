@@ -16,8 +16,9 @@
 /*
  * Counter families: one sample per attribute, with the label (if any) set
  * to the word given.  The label words are those of monitor's events
- * (reason= of reap-queued, result= of reap-done; t_prom.c holds them to
- * event.c's).  Counter names end in _total, as OpenMetrics wants.
+ * (reason= of reap-queued, result= of reap-done, freed_by= of freed;
+ * t_prom.c holds them to event.c's).  Counter names end in _total, as
+ * OpenMetrics wants.
  */
 #define PROM_MAX_SAMPLES 4
 static const struct prom_counter {
@@ -48,6 +49,12 @@ static const struct prom_counter {
 	{ "oomctl_mrelease_calls_total",
 	  "Reaps done by process_mrelease(2), any result.", NULL, PU_ONE,
 	  { { NULL, OOM_A_STATS_MRELEASE_CALLS } } },
+	{ "oomctl_freed_total",
+	  "OOM victims' address spaces torn down (their memory back), by the way most of it was unmapped.",
+	  "by", PU_ONE,
+	  { { "exit", OOM_A_STATS_FREED_EXIT },
+	    { "oom-reaper", OOM_A_STATS_FREED_OOM_REAPER },
+	    { "process-mrelease", OOM_A_STATS_FREED_MRELEASE } } },
 	{ "oomctl_events_dropped_total",
 	  "OOM notifications that had a listener but were sent to nobody (queue full, no memory).",
 	  NULL, PU_ONE,
@@ -55,6 +62,9 @@ static const struct prom_counter {
 };
 
 static const struct prom_hist hists[] = {
+	{ "oomctl_freed_latency_seconds",
+	  "Time from the OOM kill to the end of the teardown of the victim's address space: its memory back. No _sum: the kernel does not report one.",
+	  PU_US, offsetof(struct oom_stats, freed_hist), offsetof(struct oom_stats, nfreed_hist), 0 },
 	{ "oomctl_reap_latency_seconds",
 	  "Time from the OOM kill to the end of a reap by the oom_reaper that unmapped the victim's memory. No _sum: the kernel does not report one.",
 	  PU_US, offsetof(struct oom_stats, hist), offsetof(struct oom_stats, nhist), 0 },

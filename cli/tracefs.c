@@ -62,6 +62,13 @@ static const struct tp_event {
 		{ "result", F_RESULT }, { "attempts", F_ATTEMPTS },
 		{ "duration_us", F_DURATION_US }, { "anon_rss", F_ANON_RSS_KB },
 		{ "file_rss", F_FILE_RSS_KB }, { "shmem_rss", F_SHMEM_RSS_KB }) },
+	/* Only in the patched kernel, whatever its family: no stock one */
+	{ "victim_freed", EV_FREED, EVC_FREED, false, KEYS(
+		{ "pid", F_PID }, { "tgid", F_TGID }, { "comm", F_COMM },
+		{ "memcg_id", F_MEMCG_ID }, { "kill_to_freed_us", F_KILL_TO_FREED_US },
+		{ "freed", F_FREED_KB }, { "exit", F_FREED_EXIT_KB },
+		{ "oom_reaper", F_FREED_OOM_REAPER_KB },
+		{ "process_mrelease", F_FREED_MRELEASE_KB }, { "freed_by", F_FREED_BY }) },
 	{ "reap_policy", EV_POLICY, EVC_POLICY, false, KEYS(
 		{ "delay_ms", F_DELAY_MS }, { "frozen_bypass", F_FROZEN_BYPASS },
 		{ "order", F_ORDER }) },
@@ -364,6 +371,7 @@ int tracefs_open(struct tracefs *t, unsigned int classes, char *why, size_t len)
 		return -ENOENT;
 	}
 	patched = exists(root, "%s", "events/oom/reap_result");
+	t->no_freed = (classes & EVC_FREED) && !exists(root, "%s", "events/oom/victim_freed");
 	if (exists(root, "%s", "instances")) {
 		ret = make_instance(t, root);
 		if (ret) {
@@ -391,7 +399,8 @@ int tracefs_open(struct tracefs *t, unsigned int classes, char *why, size_t len)
 		n++;
 	}
 	if (!n) {
-		snprintf(why, len, "this kernel has none of the oom trace events asked for");
+		snprintf(why, len, "this kernel has none of the oom trace events asked for%s",
+			 t->no_freed ? " (no oom:victim_freed: freed events do not exist in it)" : "");
 		ret = -ENOENT;
 		goto fail;
 	}

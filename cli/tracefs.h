@@ -27,6 +27,7 @@ struct tracefs {
 	char dir[256];			/* the instance, or tracefs itself */
 	bool instance;			/* dir is ours: remove it at the end */
 	bool mono;			/* time stamps are CLOCK_MONOTONIC */
+	bool no_freed;			/* freed asked for, no oom:victim_freed */
 	int nrestore;			/* top level: enable files to put back */
 	struct {
 		char path[320];

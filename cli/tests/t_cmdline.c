@@ -179,11 +179,16 @@ void test_cmdline(void)
 
 	/* The --events classes come from event.c's one table */
 	char list[32];
+	unsigned int all = 0;
 
 	ok(!strcmp(event_class_list(EVC_VICTIM | EVC_POLICY, list, sizeof(list)), "victim,policy"),
 	   "event classes victim|policy print as 'victim,policy'");
-	ok(!strcmp(event_class_list(EVC_ALL, list, sizeof(list)), "victim,reap,policy"),
+	ok(!strcmp(event_class_list(EVC_ALL, list, sizeof(list)), "victim,reap,policy,freed"),
 	   "all classes print as their names, not 'all'");
-	ok(!strcmp(event_class_syntax(), "victim,reap,policy or all"),
-	   "--events syntax: 'victim,reap,policy or all'");
+	ok(!strcmp(event_class_syntax(), "victim,reap,policy,freed or all"),
+	   "--events syntax: 'victim,reap,policy,freed or all'");
+	ok(event_class(EV_FREED) == EVC_FREED &&
+	   event_parse_classes("all", &all) == 0 && (all & EVC_FREED) &&
+	   !(EVC_FREED & (EVC_VICTIM | EVC_REAP | EVC_POLICY)),
+	   "freed events are a class of their own, in all");
 }

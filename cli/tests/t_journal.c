@@ -201,7 +201,7 @@ static void test_priorities(void)
 	} cases[] = {
 		{ EV_VICTIM, -1, "4" }, { EV_REAP_QUEUED, -1, "6" },
 		{ EV_REAP_DONE, 0, "6" }, { EV_REAP_DONE, 1, "6" }, { EV_REAP_DONE, 2, "4" },
-		{ EV_POLICY, -1, "5" }, { EV_REAP_WAKE, -1, "6" }, { EV_REAP_START, -1, "6" },
+		{ EV_FREED, -1, "6" }, { EV_POLICY, -1, "5" }, { EV_REAP_WAKE, -1, "6" }, { EV_REAP_START, -1, "6" },
 		{ EV_REAP_SKIP, -1, "6" }, { EV_LOST, -1, "4" },
 	};
 	bool good = true, seen[EV_NTYPES] = { false };
@@ -221,8 +221,8 @@ static void test_priorities(void)
 	}
 	for (int t = 0; t < EV_NTYPES; t++)
 		good &= seen[t];
-	ok(good, "journal: PRIORITY per type: victim and lost 4, policy 5, reap 6 but a reap that "
-	   "gave up 4; no OOM_BOOT_ID when the boot is unknown");
+	ok(good, "journal: PRIORITY per type: victim and lost 4, policy 5, reap and freed 6 but a "
+	   "reap that gave up 4; no OOM_BOOT_ID when the boot is unknown");
 }
 
 /* Distinct 128-bit ids, each in oomctl(8) next to its type */

@@ -11,7 +11,11 @@
 #include "output.h"
 #include "tap.h"
 
-/* One step a read: 'o' an overrun, 'p'/'v' a policy/victim event with seq */
+/*
+ * One step a read: 'o' an overrun, 'p'/'v'/'f' a policy/victim/freed event
+ * with seq, 'u'/'U' a notification of an unknown command in the events /
+ * config group (as the netlink source gives it)
+ */
 struct step {
 	char what;
 	uint64_t seq;
@@ -35,8 +39,15 @@ static int script_read(struct mon_source *src, mon_event_cb cb, void *data)
 	if (s->next == s->n)
 		return 0;
 	st = &s->steps[s->next++];
-	event_init(&ev, st->what == 'o' ? EV_LOST : st->what == 'p' ? EV_POLICY : EV_VICTIM,
-		   src->name);
+	event_init(&ev, st->what == 'o' ? EV_LOST : st->what == 'p' ? EV_POLICY :
+		   st->what == 'f' ? EV_FREED : EV_VICTIM, src->name);
+	if (st->what == 'u' || st->what == 'U') {
+		event_init(&ev, EV_LOST, src->name);
+		ev.unknown = true;
+		ev.group = st->what == 'u' ? EVG_EVENTS : EVG_CONFIG;
+	}
+	if (st->what == 'f')
+		event_set(&ev, F_FREED_BY, 1);
 	if (st->what == 'o') {
 		event_set(&ev, F_LOST_REASON, LOST_OVERRUN);
 	} else {
@@ -130,4 +141,48 @@ void test_monitor(void)
 			diag("%s", out);
 	}
 	free(out);
+
+	/* freed events follow the events group; unknown commands count, unprinted */
+	{
+		static const struct step steps3[] = {
+			{ 'v', 10 }, { 'f', 11 }, { 'u', 12 }, { 'v', 13 },
+			{ 'p', 4 }, { 'U', 5 }, { 'p', 6 }, { 'f', 14 },
+		};
+		static const char *const want3[] = {
+			"\"type\":\"victim\",\"seq\":10,",
+			"\"type\":\"freed\",\"seq\":11,",
+			"\"type\":\"victim\",\"seq\":13,",
+			"\"type\":\"policy\",\"seq\":4,",
+			"\"type\":\"policy\",\"seq\":6,",
+			"\"type\":\"freed\",\"seq\":14,",
+		};
+		static const char *const want4[] = {
+			"\"type\":\"freed\",\"seq\":11,",
+			"\"type\":\"freed\",\"seq\":14,",
+		};
+
+		s.steps = steps3;
+		s.n = sizeof(steps3) / sizeof(steps3[0]);
+		s.next = 0;
+		s.closed = false;
+		s.o = (struct opts){ .format = FMT_JSON, .events = EVC_ALL };
+		out = capture(run, &s);
+		ok(lines_are(out, want3, sizeof(want3) / sizeof(want3[0])) && s.ret == EXIT_OK &&
+		   strstr(out, "\"freed_by\":\"oom-reaper\""),
+		   "monitor: freed events in the events group's sequence; a command it does not "
+		   "know (either group) keeps its seq, is not printed, is no loss");
+		if (!lines_are(out, want3, sizeof(want3) / sizeof(want3[0])))
+			diag("%s", out);
+		free(out);
+
+		s.next = 0;
+		s.closed = false;
+		s.o = (struct opts){ .format = FMT_JSON, .events = EVC_FREED };
+		out = capture(run, &s);
+		ok(lines_are(out, want4, sizeof(want4) / sizeof(want4[0])) && s.ret == EXIT_OK,
+		   "monitor --events freed: the freed events only, no loss");
+		if (!lines_are(out, want4, sizeof(want4) / sizeof(want4[0])))
+			diag("%s", out);
+		free(out);
+	}
 }

@@ -283,6 +283,53 @@ static void test_stats(void)
 			  (i == 3 || st.hist[i].count == 1000 + i);
 	ok(bounds, "latency buckets: the kernel's low/high bounds and counts, last one open");
 
+	/* patch 14's: freed counters and the kill -> freed histogram apart */
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	put_uint(nlh, OOM_A_STATS_VICTIMS, 3);
+	put_uint(nlh, OOM_A_STATS_FREED_EXIT, 2);
+	put_uint(nlh, OOM_A_STATS_FREED_OOM_REAPER, 1ULL << 40);
+	put_uint(nlh, OOM_A_STATS_FREED_MRELEASE, 0);
+	put_bucket(nlh, 0, 2, 1);
+	put_bucket(nlh, 2, 0, 2);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, OOM_A_STATS_FREED_LATENCY_BUCKET);
+
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, 1024);
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_HIGH_US, 2048);
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_COUNT, 5);
+		mnl_attr_nest_end(nlh, nest);
+		nest = mnl_attr_nest_start(nlh, OOM_A_STATS_FREED_LATENCY_BUCKET);
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, 512);	/* out of order */
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_HIGH_US, 1024);
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_COUNT, 1);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	nl_err_clear(&e);
+	ok(oom_parse_stats(nlh, &st, &e) == -EBADMSG &&
+	   strstr(e.msg, "freed latency bucket 1 out of order"),
+	   "stats: the freed histogram is checked on its own, named in errors: %s", e.msg);
+	/* the same without the bad bucket */
+	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
+	put_uint(nlh, OOM_A_STATS_FREED_EXIT, 2);
+	put_uint(nlh, OOM_A_STATS_FREED_OOM_REAPER, 1ULL << 40);
+	put_uint(nlh, OOM_A_STATS_FREED_MRELEASE, 0);
+	put_bucket(nlh, 0, 2, 1);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, OOM_A_STATS_FREED_LATENCY_BUCKET);
+
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_LOW_US, 1024);
+		put_uint(nlh, OOM_A_LATENCY_BUCKET_COUNT, 5);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	nl_err_clear(&e);
+	ok(oom_parse_stats(nlh, &st, &e) == 0 && st.count[OOM_A_STATS_FREED_EXIT] == 2 &&
+	   st.count[OOM_A_STATS_FREED_OOM_REAPER] == 1ULL << 40 &&
+	   (st.have & (1u << OOM_A_STATS_FREED_MRELEASE)) && st.nhist == 1 &&
+	   st.nfreed_hist == 1 && st.freed_hist[0].low_us == 1024 &&
+	   !st.freed_hist[0].has_high && st.freed_hist[0].count == 5,
+	   "stats: freed-exit, -oom-reaper, -mrelease and the freed histogram, apart from the reap one (%s)",
+	   e.msg);
+
 	/* The same histogram with bounds that are not powers of two */
 	nlh = kmsg(buf, FAMILY, OOM_CMD_STATS_GET);
 	put_bucket(nlh, 0, 10, 1);
@@ -447,7 +494,70 @@ static void test_events(void)
 	   "policy notification: a 16-byte timestamp rejected: %s", e.msg);
 
 	nlh = kmsg(buf, FAMILY, 99);
-	ok(oom_parse_event(nlh, &ev, &e) == 1, "an unknown command is no event (ignored)");
+	ok(oom_parse_event(nlh, &ev, &e) == 1 && ev.unknown && !ev.has_seq,
+	   "an unknown command is no event (ignored)");
+
+	/* A newer kernel's notification: its seq, nothing else, kept */
+	nlh = kmsg(buf, FAMILY, OOM_CMD_MAX + 1);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 1ULL << 35);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 9);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_MAX + 3, 1);
+	ok(oom_parse_event(nlh, &ev, &e) == 1 && ev.unknown && ev.has_seq &&
+	   ev.seq == 1ULL << 35 && !ev.have,
+	   "an unknown command with a seq: skipped, its seq kept for the monitor");
+	nlh = kmsg(buf, FAMILY, OOM_CMD_MAX + 1);
+	mnl_attr_put(nlh, OOM_A_EVENT_SEQ, 3, "abc");
+	ok(oom_parse_event(nlh, &ev, &e) == 1 && ev.unknown && !ev.has_seq,
+	   "an unknown command with a 3-byte seq: no seq taken");
+
+	/* The freed notification as the kernel sends it */
+	nlh = kmsg(buf, FAMILY, OOM_CMD_VICTIM_FREED_NTF);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 42);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 5100000000ULL);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_PID, 1234);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_TGID, 1234);
+	mnl_attr_put_strz(nlh, OOM_A_EVENT_COMM, "tail");
+	put_uint(nlh, OOM_A_EVENT_MEMCG_ID, 77);
+	put_uint(nlh, OOM_A_EVENT_KILL_TO_FREED_US, 35123);
+	put_uint(nlh, OOM_A_EVENT_FREED_KB, 1ULL << 33);
+	mnl_attr_put_u32(nlh, OOM_A_EVENT_FREED_BY, OOM_FREED_BY_OOM_REAPER);
+	put_uint(nlh, OOM_A_EVENT_FREED_EXIT_KB, 4);
+	put_uint(nlh, OOM_A_EVENT_FREED_OOM_REAPER_KB, (1ULL << 33) - 4);
+	put_uint(nlh, OOM_A_EVENT_FREED_MRELEASE_KB, 0);
+	nl_err_clear(&e);
+	ok(oom_parse_event(nlh, &ev, &e) == 0 && ev.type == EV_FREED && !ev.unknown &&
+	   ev.seq == 42 && ev.ts_ns == 5100000000ULL && ev.v[F_PID] == 1234 &&
+	   !strcmp(ev.comm, "tail") && ev.v[F_MEMCG_ID] == 77 &&
+	   ev.v[F_KILL_TO_FREED_US] == 35123 && ev.v[F_FREED_KB] == 1ULL << 33 &&
+	   ev.v[F_FREED_BY] == OOM_FREED_BY_OOM_REAPER && ev.v[F_FREED_EXIT_KB] == 4 &&
+	   ev.v[F_FREED_OOM_REAPER_KB] == (1ULL << 33) - 4 &&
+	   (ev.have & (1ULL << F_FREED_MRELEASE_KB)) && ev.v[F_FREED_MRELEASE_KB] == 0,
+	   "freed notification: every field, an 8-byte freed-kb (%s)", e.msg);
+	{
+		char *text = event_text(&ev);
+
+		ok(text && !strcmp(text, "freed seq=42 pid=1234 tgid=1234 comm=tail memcg_id=77 "
+				   "kill_to_freed_us=35123 freed_kb=8589934592 freed_by=oom-reaper "
+				   "freed_exit_kb=4 freed_oom_reaper_kb=8589934588 freed_mrelease_kb=0"),
+		   "freed event: its text line, freed_by as a word: %s", text ? text : "(null)");
+		free(text);
+		event_set(&ev, F_FREED_BY, OOM_FREED_BY_PROCESS_MRELEASE);
+		text = event_text(&ev);
+		ok(text && strstr(text, " freed_by=process-mrelease "),
+		   "freed event: freed_by process-mrelease");
+		free(text);
+	}
+	nlh = kmsg(buf, FAMILY, OOM_CMD_VICTIM_FREED_NTF);
+	put_uint(nlh, OOM_A_EVENT_SEQ, 42);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	mnl_attr_put(nlh, OOM_A_EVENT_KILL_TO_FREED_US, 2, "ab");
+	nl_err_clear(&e);
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "expected a uint"),
+	   "freed notification: a 2-byte kill-to-freed-us rejected: %s", e.msg);
+	nlh = kmsg(buf, FAMILY, OOM_CMD_VICTIM_FREED_NTF);
+	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);
+	ok(oom_parse_event(nlh, &ev, &e) == -EBADMSG && strstr(e.msg, "freed notification without sequence number"),
+	   "freed notification without seq rejected: %s", e.msg);
 
 	nlh = kmsg(buf, FAMILY, OOM_CMD_REAP_QUEUED_NTF);
 	put_uint(nlh, OOM_A_EVENT_TIMESTAMP_NS, 1);

@@ -29,7 +29,9 @@
 static void kernel_stats(struct oom_stats *st, uint64_t (*c)(unsigned int))
 {
 	memset(st, 0, sizeof(*st));
-	for (int a = OOM_A_STATS_VICTIMS; a <= OOM_A_STATS_EVENTS_DROPPED; a++) {
+	for (int a = OOM_A_STATS_VICTIMS; a <= OOM_A_STATS_FREED_MRELEASE; a++) {
+		if (a == OOM_A_STATS_LATENCY_BUCKET)
+			continue;
 		st->count[a] = 100 + (uint64_t)a;	/* each one its own value */
 		st->have |= 1u << a;
 	}
@@ -38,8 +40,11 @@ static void kernel_stats(struct oom_stats *st, uint64_t (*c)(unsigned int))
 		st->hist[i].has_high = i < NBUCKETS - 1;
 		st->hist[i].high_us = st->hist[i].has_high ? 1ull << (i + 1) : 0;
 		st->hist[i].count = c(i);
+		/* kill -> freed: the same bounds, twice the counts */
+		st->freed_hist[i] = st->hist[i];
+		st->freed_hist[i].count = c(i) == UINT64_MAX ? c(i) : 2 * c(i);
 	}
-	st->nhist = NBUCKETS;
+	st->nhist = st->nfreed_hist = NBUCKETS;
 }
 
 static uint64_t zero(unsigned int i) { (void)i; return 0; }
@@ -136,8 +141,21 @@ static void test_counters_and_hist(void)
 	   has_line(out, "oomctl_victims_total 101"),
 	   "counter: TYPE counter, oomctl_victims_total with the kernel's value");
 	ok(count_prefix(out, "# HELP ") == count_prefix(out, "# TYPE ") &&
-	   count_prefix(out, "# TYPE ") == 6,
-	   "six families (5 counters, 1 histogram), each with a HELP and a TYPE line");
+	   count_prefix(out, "# TYPE ") == 8,
+	   "eight families (6 counters, 2 histograms), each with a HELP and a TYPE line");
+	ok(has_line(out, "oomctl_freed_total{by=\"exit\"} 111") &&
+	   has_line(out, "oomctl_freed_total{by=\"oom-reaper\"} 112") &&
+	   has_line(out, "oomctl_freed_total{by=\"process-mrelease\"} 113") &&
+	   has_line(out, "# TYPE oomctl_freed_total counter"),
+	   "freed-exit, -oom-reaper, -mrelease: one counter, by");
+	ok(has_line(out, "# TYPE oomctl_freed_latency_seconds histogram") &&
+	   count_prefix(out, "oomctl_freed_latency_seconds_bucket{") == NBUCKETS &&
+	   has_line(out, "oomctl_freed_latency_seconds_bucket{le=\"0.001024\"} 54") &&
+	   has_line(out, "oomctl_freed_latency_seconds_count 384") &&
+	   !strstr(out, "oomctl_freed_latency_seconds_sum") &&
+	   strstr(out, "oomctl_freed_latency_seconds_count") <
+	   strstr(out, "# TYPE oomctl_reap_latency_seconds"),
+	   "kill -> freed: a histogram of its own, its own counts, no _sum, before the reap one");
 	ok(has_line(out, "oomctl_reap_queued_total{reason=\"delay\"} 102") &&
 	   has_line(out, "oomctl_reap_queued_total{reason=\"zero-delay\"} 103") &&
 	   has_line(out, "oomctl_reap_queued_total{reason=\"frozen-bypass\"} 104"),
@@ -196,6 +214,7 @@ static void test_label_words(void)
 	static const struct { const char *counter; enum ev_field f; int base; } fam[] = {
 		{ "oomctl_reap_queued_total{reason=\"", F_REASON, OOM_A_STATS_QUEUED_DELAY },
 		{ "oomctl_reap_done_total{result=\"", F_RESULT, OOM_A_STATS_REAPED },
+		{ "oomctl_freed_total{by=\"", F_FREED_BY, OOM_A_STATS_FREED_EXIT },
 	};
 	struct oom_stats st;
 	char *out;

@@ -172,6 +172,25 @@ void test_tracefs(void)
 	     0, EV_POLICY, &ev);
 	ok(ev.v[F_DELAY_MS] == 250 && ev.v[F_FROZEN_BYPASS] == 1 && ev.v[F_ORDER] == 0,
 	   "reap_policy");
+	line("  tail-95 [001] ..... 14.400000: victim_freed: pid=95 tgid=95 comm=my tail "
+	     "memcg_id=42 kill_to_freed_us=35123 freed=32772kB exit=32768kB oom_reaper=4kB "
+	     "process_mrelease=0kB freed_by=oom_reaper", 0, EV_FREED, &ev);
+	ok(ev.v[F_PID] == 95 && ev.v[F_TGID] == 95 && !strcmp(ev.comm, "my tail") &&
+	   ev.v[F_MEMCG_ID] == 42 && ev.v[F_KILL_TO_FREED_US] == 35123 &&
+	   ev.v[F_FREED_KB] == 32772 && ev.v[F_FREED_EXIT_KB] == 32768 &&
+	   ev.v[F_FREED_OOM_REAPER_KB] == 4 && ev.v[F_FREED_MRELEASE_KB] == 0 &&
+	   (ev.have & (1ULL << F_FREED_MRELEASE_KB)) && ev.v[F_FREED_BY] == 1 &&
+	   event_class(ev.type) == EVC_FREED,
+	   "victim_freed: every field, kB dropped, freed_by oom_reaper read as oom-reaper");
+	line("  tail-95 [001] ..... 14.4: victim_freed: pid=95 tgid=95 comm=t memcg_id=0 "
+	     "kill_to_freed_us=1 freed=0kB exit=0kB oom_reaper=0kB process_mrelease=0kB "
+	     "freed_by=process_mrelease", 0, EV_FREED, &ev);
+	ok(ev.v[F_FREED_BY] == 2, "victim_freed: freed_by process_mrelease");
+	line("  tail-95 [001] ..... 14.4: victim_freed: pid=95 tgid=95 comm=t memcg_id=0 "
+	     "kill_to_freed_us=x freed=0kB", 1, 0, &ev);
+	line("  tail-95 [001] ..... 14.4: victim_freed: pid=95 tgid=95 comm=t memcg_id=0 "
+	     "kill_to_freed_us=1 freed=0kB exit=0kB oom_reaper=0kB process_mrelease=0kB "
+	     "freed_by=alien", 1, 0, &ev);
 	line("CPU:0 [LOST 12345 EVENTS]", 0, EV_LOST, &ev);
 	ok(ev.v[F_COUNT] == 12345 && ev.v[F_LOST_REASON] == LOST_TRACE_BUFFER, "LOST line: count");
 	line("  bash-1 [000] ..... 1.0: sched_switch: prev_comm=bash", 1, 0, &ev);
