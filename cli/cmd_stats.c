@@ -38,11 +38,11 @@ static const struct {
 	size_t buckets, nbuckets;
 } hists[] = {
 	{ "freed_latency_hist",
-	  "kill -> freed, OOM kill to the victim's memory being back (its address space torn down)",
+	  "kill -> freed, OOM kill to the victim's memory back (its mm torn down)",
 	  "(no victim's memory freed yet)",
 	  offsetof(struct oom_stats, freed_hist), offsetof(struct oom_stats, nfreed_hist) },
 	{ "latency_hist",
-	  "kill -> reap-done, OOM kill to end of reap by the oom_reaper",
+	  "kill -> reap-done, OOM kill to the end of a reap by the oom_reaper",
 	  "(no reaps yet)",
 	  offsetof(struct oom_stats, hist), offsetof(struct oom_stats, nhist) },
 };

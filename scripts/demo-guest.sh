@@ -100,7 +100,9 @@ monitor_end() {
 	}
 	/"type":"victim"/ || $2 == "victim" { v = ms($0) }
 	/"type":"reap-done"/ || $2 == "reap-done" { d = ms($0); res = val($0, "result"); us = val($0, "duration_us") }
+	/"type":"freed"/ || $2 == "freed" { f = val($0, "kill_to_freed_us"); by = val($0, "freed_by") }
 	END {
+		if (f != "") printf ">>> the memory was back %.0f ms after the kill (freed_by=%s)\n", f / 1000, by
 		if (v == "" || d == "") { print ">>> no victim/reap-done pair in the stream"; exit }
 		if (res == "reaped") what = "it tore the memory down itself (reaped, " int(us / 1000) " ms of work)"
 		else if (res == "exited-first") what = "the victim had freed its memory first (exited-first)"
@@ -126,12 +128,14 @@ scene_frozen() {
 say() { echo; echo "=== $*"; }
 
 oomctl_demo() {
-	mo="monitor --timestamp --count 3 --timeout 20s"
+	mo="monitor --timestamp --count 4 --timeout 20s"
 	echo "When the OOM killer kills a process, the oom_reaper kernel thread tears"
 	echo "down the victim's memory, in case the victim cannot exit by itself."
 	echo "oomctl shows and changes how it does that, and streams each kill from"
 	echo "the kernel's \"oom\" netlink family: victim (chosen), reap-queued (handed"
-	echo "to the reaper, with the delay it got and why), reap-done (the result)."
+	echo "to the reaper, with the delay it got and why), reap-done (the result),"
+	echo "freed (the victim's memory is back: how long after the kill, and who"
+	echo "unmapped most of it)."
 	echo "Every scene below OOM-kills a real process in a 64M memory cgroup."
 
 	say "The policy at boot: anybody may read it"
@@ -155,7 +159,7 @@ oomctl_demo() {
 	echo "away from the exiting victim, which frees from the bottom; forward walks"
 	echo "the same way as the exit.  reap-done says which order it used."
 	cmd oomctl set order forward
-	scene_tail -j monitor --count 3 --timeout 20s
+	scene_tail -j monitor --count 4 --timeout 20s
 
 	say "4. A frozen victim, frozen-bypass on: reaped at once despite a 2 s delay"
 	echo "A frozen process is not on its way out, so waiting for it to exit only"
@@ -174,7 +178,8 @@ oomctl_demo() {
 	# shellcheck disable=SC2086
 	scene_frozen $mo
 
-	say "What the kernel counted: victims, how each was queued, reap results, latency"
+	say "What the kernel counted: victims, how each was queued, reap results, freed by whom;"
+	echo "kill -> freed (when the memory was back) and kill -> reap-done histograms"
 	cmd oomctl stats
 
 	say "Back to the kernel's defaults"

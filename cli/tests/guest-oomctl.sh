@@ -204,34 +204,68 @@ else tap_fail "monitor text (exit $rc)"; tap_diag /tmp/pol.txt /tmp/pol.txt.err;
 
 # ---------------- a real OOM kill, by netlink ----------------
 oomctl reset >/dev/null
-monitor_bg /tmp/oom.json -j monitor --count 3 --timeout 20s
+run -j stats
+stats0=$(cat $out)
+# The victim's own exit frees its memory before the reaper's timer (2 s):
+# victim, reap-queued, freed, reap-done (a reaped one: reap-done first)
+monitor_bg /tmp/oom.json -j monitor --count 4 --timeout 20s
 oom_kill
 wait $mon
 rc=$?
 echo "# victim $victim; monitor said:"; tap_diag /tmp/oom.json
 expect_rc=$rc
 l1=$(sed -n 1p /tmp/oom.json) l2=$(sed -n 2p /tmp/oom.json) l3=$(sed -n 3p /tmp/oom.json)
-[ "$expect_rc" = 0 ] && [ "$(wc -l </tmp/oom.json)" = 3 ] &&
-	tap_ok "monitor -j --count 3: three events, exit 0" ||
-	{ tap_fail "monitor -j --count 3 (exit $expect_rc)"; tap_diag /tmp/oom.json.err; }
-[ "$(jget type "$l1")" = victim ] && [ "$(jget type "$l2")" = reap-queued ] &&
-[ "$(jget type "$l3")" = reap-done ] &&
-	tap_ok "victim -> reap-queued -> reap-done, in that order" ||
-	tap_fail "event order: $(jget type "$l1") $(jget type "$l2") $(jget type "$l3")"
-s1=$(jget seq "$l1") s2=$(jget seq "$l2") s3=$(jget seq "$l3")
-[ -n "$s1" ] && [ "$s2" = $((s1 + 1)) ] && [ "$s3" = $((s1 + 2)) ] &&
-	tap_ok "sequence numbers contiguous ($s1 $s2 $s3)" || tap_fail "sequence numbers: '$s1' '$s2' '$s3'"
+l4=$(sed -n 4p /tmp/oom.json)
+[ "$expect_rc" = 0 ] && [ "$(wc -l </tmp/oom.json)" = 4 ] &&
+	tap_ok "monitor -j --count 4: four events, exit 0" ||
+	{ tap_fail "monitor -j --count 4 (exit $expect_rc)"; tap_diag /tmp/oom.json.err; }
+! grep -q '"type":"lost"' /tmp/oom.json && ! grep -q 'skipped' /tmp/oom.json.err &&
+	tap_ok "no lost record, nothing skipped: the freed notification is known" ||
+	{ tap_fail "a lost record or a skipped notification"; tap_diag /tmp/oom.json.err; }
+types="$(jget type "$l1") $(jget type "$l2") $(jget type "$l3") $(jget type "$l4")"
+case $types in
+"victim reap-queued freed reap-done" | "victim reap-queued reap-done freed")
+	tap_ok "victim -> reap-queued -> freed and reap-done: $types" ;;
+*) tap_fail "event order: $types" ;;
+esac
+[ "$(grep -c '"type":"freed"' /tmp/oom.json)" = 1 ] &&
+	tap_ok "exactly one freed event for the victim" || tap_fail "freed events: $(grep -c '"type":"freed"' /tmp/oom.json)"
+lf=$(grep '"type":"freed"' /tmp/oom.json | head -n 1)
+l3=$(grep '"type":"reap-done"' /tmp/oom.json | head -n 1)
+s1=$(jget seq "$l1") s2=$(jget seq "$l2") s3=$(jget seq "$(sed -n 3p /tmp/oom.json)") s4=$(jget seq "$l4")
+[ -n "$s1" ] && [ "$s2" = $((s1 + 1)) ] && [ "$s3" = $((s1 + 2)) ] && [ "$s4" = $((s1 + 3)) ] &&
+	tap_ok "sequence numbers contiguous ($s1 $s2 $s3 $s4)" || tap_fail "sequence numbers: '$s1' '$s2' '$s3' '$s4'"
 [ "$(jget pid "$l1")" = "$victim" ] && [ "$(jget pid "$l2")" = "$victim" ] &&
-[ "$(jget pid "$l3")" = "$victim" ] && [ "$(jget comm "$l1")" = tail ] &&
-	tap_ok "all three about the victim, pid $victim, comm tail" || tap_fail "victim pid/comm"
+[ "$(jget pid "$l3")" = "$victim" ] && [ "$(jget pid "$lf")" = "$victim" ] &&
+[ "$(jget comm "$l1")" = tail ] && [ "$(jget comm "$lf")" = tail ] &&
+	tap_ok "all four about the victim, pid $victim, comm tail" || tap_fail "victim pid/comm"
 [ "$(jget reason "$l2")" = delay ] && [ "$(jget delay_ms "$l2")" = 2000 ] &&
 	tap_ok "reap-queued: reason delay, 2000 ms" || tap_fail "reap-queued: $l2"
 case $(jget result "$l3") in
 reaped | exited-first) tap_ok "reap-done: result $(jget result "$l3"), order $(jget order "$l3")" ;;
 *) tap_fail "reap-done: $l3" ;;
 esac
+fk=$(jget freed_kb "$lf") fe=$(jget freed_exit_kb "$lf") fr=$(jget freed_oom_reaper_kb "$lf")
+fm=$(jget freed_mrelease_kb "$lf") kf=$(jget kill_to_freed_us "$lf")
+case $(jget freed_by "$lf") in
+exit | oom-reaper) by_ok=1 ;;
+*) by_ok=0 ;;
+esac
+[ $by_ok = 1 ] && [ -n "$fk" ] && [ "$fk" -ge 16384 ] && [ "$fk" = $((fe + fr + fm)) ] &&
+[ -n "$kf" ] && [ "$kf" -lt 2000000 ] && [ "$(jget memcg_id "$lf")" = "$(jget memcg_id "$l1")" ] &&
+[ "$(jget uid "$lf")" = 0 ] && [ "$(jget user "$lf")" = root ] &&
+	tap_ok "freed: by $(jget freed_by "$lf"), ${fk} kB (the three parts add up), ${kf} us after the kill, the victim's cgroup and user" ||
+	tap_fail "freed: $lf"
+# The kernel counts it: one more freed, by the way it says
+run -j stats
+stats1=$(cat $out)
+d() { echo $(( $(jget "$1" "$stats1") - $(jget "$1" "$stats0") )); }
+if [ "$(d victims)" = 1 ] && [ $(( $(d freed_exit) + $(d freed_oom_reaper) + $(d freed_mrelease) )) = 1 ] &&
+   [ "$(d "freed_$(jget freed_by "$lf" | tr - _ | sed 's/process_//')")" = 1 ]; then
+	tap_ok "stats: victims and freed (freed_$(jget freed_by "$lf")) one more each"
+else tap_fail "stats freed counters: before $stats0 after $stats1"; fi
 bad=0
-for l in "$l1" "$l2" "$l3"; do
+for l in "$l1" "$l2" "$l3" "$lf"; do
 	case $l in
 	'{"type":"'*'","seq":'*',"ts_mono_ns":'*',"time":"'*'Z","origin":"netlink",'*'}') ;;
 	*) bad=1 ;;
@@ -245,27 +279,34 @@ run -j stats
 line=$(cat $out)
 buckets=$(grep -o '"from_us"' $out | wc -l)
 closed=$(grep -o '"to_us"' $out | wc -l)
-if [ "$rc" = 0 ] && [ "$(jget victims "$line")" -ge 1 ] && [ "$buckets" = 24 ] && [ "$closed" = 23 ]; then
-	tap_ok "stats -j: victims $(jget victims "$line"), 24 latency buckets, the last one open"
+if [ "$rc" = 0 ] && [ "$(jget victims "$line")" -ge 1 ] && [ "$buckets" = 48 ] && [ "$closed" = 46 ]; then
+	tap_ok "stats -j: victims $(jget victims "$line"), 2 x 24 latency buckets, the last ones open"
 else tap_fail "stats -j (exit $rc, $buckets buckets, $closed with to_us): $line"; fi
+case $line in
+*'"freed_latency_hist":[{"from_us":0,"to_us":2,'*'{"from_us":8388608,"count":'*'"latency_hist":['*) tap_ok "stats -j: freed_latency_hist with the same bounds, first" ;;
+*) tap_fail "stats -j: freed_latency_hist: $line" ;;
+esac
 case $line in
 *'"latency_hist":[{"from_us":0,"to_us":2,'*'{"from_us":2,"to_us":4,'*'{"from_us":8388608,"count":'*) tap_ok "stats -j: the kernel's bounds, [0, 2) first, 2^23 us and up last" ;;
 *) tap_fail "stats -j: bucket bounds: $line" ;;
 esac
 run stats
 expect 0 "stats: exit 0"
-check "stats: counters and the histogram" sh -c "grep -q '^victims ' $out && grep -q 'reap latency' $out"
+check "stats: counters and both histograms, kill -> freed first" sh -c "grep -q '^victims ' $out && grep -q '^freed-exit ' $out && grep -q '^freed-oom-reaper ' $out && grep -q '^freed-mrelease ' $out && grep -A 100 '^kill -> freed' $out | grep -q '^kill -> reap-done'"
 tap_diag "$out"
 
 # ---------------- the tracefs source on this kernel ----------------
 if [ -d /sys/kernel/tracing/instances ]; then
-	monitor_bg /tmp/tr.json -j monitor --tracefs --count 3 --timeout 20s
+	monitor_bg /tmp/tr.json -j monitor --tracefs --count 4 --timeout 20s
 	oom_kill
 	wait $mon
 	rc=$?
 	types=$(sed -nE 's/.*"type":"([a-z-]+)".*/\1/p' /tmp/tr.json | tr '\n' ' ')
-	[ $rc = 0 ] && [ "$types" = "victim reap-queued reap-done " ] &&
-		tap_ok "monitor --tracefs: the same three events from the new trace events" ||
+	[ $rc = 0 ] && { [ "$types" = "victim reap-queued freed reap-done " ] ||
+			 [ "$types" = "victim reap-queued reap-done freed " ]; } &&
+	grep -q '"type":"freed","ts_mono_ns":[0-9]*,.*"origin":"tracefs",.*"pid":'"$victim"',.*"freed_by":"[a-z-]*"' /tmp/tr.json &&
+	! grep -q victim_freed /tmp/tr.json.err &&
+		tap_ok "monitor --tracefs: the same four events (freed from oom:victim_freed)" ||
 		{ tap_fail "monitor --tracefs (exit $rc): $types"; tap_diag /tmp/tr.json.err; }
 	[ -n "$(find /sys/kernel/tracing/instances -maxdepth 1 -name 'oomctl.*')" ] &&
 		tap_fail "monitor left its tracefs instance" || tap_ok "monitor removed its tracefs instance"

@@ -91,7 +91,10 @@ for kv in victims:oomctl_victims_total \
 	  reaped:'oomctl_reap_done_total{result="reaped"}' \
 	  exited_first:'oomctl_reap_done_total{result="exited-first"}' \
 	  gave_up:'oomctl_reap_done_total{result="gave-up"}' \
-	  mrelease_calls:oomctl_mrelease_calls_total events_dropped:oomctl_events_dropped_total; do
+	  mrelease_calls:oomctl_mrelease_calls_total events_dropped:oomctl_events_dropped_total \
+	  freed_exit:'oomctl_freed_total{by="exit"}' \
+	  freed_oom_reaper:'oomctl_freed_total{by="oom-reaper"}' \
+	  freed_mrelease:'oomctl_freed_total{by="process-mrelease"}'; do
 	k=${kv%%:*} s=${kv#*:}
 	[ "$(jget "$k" "$json")" = "$(pget "$s")" ] || bad="$bad $k=$(jget "$k" "$json")/$(pget "$s")"
 done
@@ -99,11 +102,24 @@ victims=$(pget oomctl_victims_total)
 [ -z "$bad" ] && [ "$victims" -ge 2 ] &&
 	tap_ok "counters: the kernel's, as -j stats has them ($victims victims, $(pget 'oomctl_reap_done_total{result="reaped"}') reaped)" ||
 	tap_fail "counters against -j stats:$bad (victims $victims)"
-sum=$(printf '%s\n' "$json" | grep -o '"count":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')
+# The per-bucket counts of one histogram of -j stats, summed
+hsum() { printf '%s\n' "$json" | sed "s/.*\"$1\":\[//; s/\].*//" | grep -o '"count":[0-9]*' |
+	 cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }
+sum=$(hsum latency_hist)
 [ "$sum" = "$(pget 'oomctl_reap_latency_seconds_bucket{le="+Inf"}')" ] &&
 	tap_ok "le=\"+Inf\": the sum of -j stats' per-bucket counts ($sum)" ||
 	tap_fail "+Inf $(pget 'oomctl_reap_latency_seconds_bucket{le="+Inf"}'), -j stats buckets sum to $sum"
 check "no _sum: the kernel reports none" sh -c "! grep -q '^oomctl_reap_latency_seconds_sum' $out"
+# kill -> freed: one observation per address space torn down, as counted by way
+fsum=$(hsum freed_latency_hist)
+freed=$(( $(pget 'oomctl_freed_total{by="exit"}') + $(pget 'oomctl_freed_total{by="oom-reaper"}') +
+	  $(pget 'oomctl_freed_total{by="process-mrelease"}') ))
+[ "$fsum" = "$(pget 'oomctl_freed_latency_seconds_bucket{le="+Inf"}')" ] &&
+[ "$fsum" = "$(pget oomctl_freed_latency_seconds_count)" ] && [ "$fsum" = "$freed" ] && [ "$freed" -ge 2 ] &&
+! grep -q '^oomctl_freed_latency_seconds_sum' "$out" &&
+[ "$(grep -c '^oomctl_freed_latency_seconds_bucket{' "$out")" = 24 ] &&
+	tap_ok "oomctl_freed_latency_seconds: 24 buckets, +Inf = _count = -j stats' freed_latency_hist ($fsum) = oomctl_freed_total summed, no _sum" ||
+	{ tap_fail "freed histogram: +Inf $(pget 'oomctl_freed_latency_seconds_bucket{le="+Inf"}'), json $fsum, freed $freed"; grep freed "$out" | tap_diag; }
 [ "$(pget oomctl_policy_reap_delay_seconds)" = 1.5 ] && [ "$(cat $vm/oom_reap_delay_ms)" = 1500 ] &&
 [ "$(pget oomctl_policy_reap_frozen_bypass)" = 1 ] &&
 [ "$(pget 'oomctl_policy_reap_order{order="forward"}')" = 1 ] &&
