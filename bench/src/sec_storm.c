@@ -717,7 +717,7 @@ int tool_nlmon(int argc, char **argv)
 					[OOM_CMD_VICTIM_NTF] = "victim",
 					[OOM_CMD_REAP_QUEUED_NTF] = "reap-queued",
 					[OOM_CMD_REAP_DONE_NTF] = "reap-done",
-					[OOM_CMD_VICTIM_FREED_NTF] = "victim-freed",
+					[OOM_CMD_VICTIM_FREED_NTF] = "freed",
 				};
 				const char *name = gh->cmd <= OOM_CMD_MAX &&
 					names[gh->cmd] ? names[gh->cmd] : "other";
