@@ -49,11 +49,18 @@
 /*
  * How far behind the moment memory.current is seen back the end of the
  * teardown may come: the rest of exit_mmap() after the threshold (the
- * last eighth of the pages, page tables, VMAs), and scheduling.
+ * last eighth of the pages, page tables, VMAs), and scheduling: tens of ms
+ * on the sanitizer kernel under TCG, more with the other core busy.
  */
-#define BACK_SLACK_US	100000
-/* The kill and the end are a few us before their notifications */
+#define BACK_SLACK_US	300000
+/* The end is a few us before its notification */
 #define NTF_SLACK_US	2000
+/*
+ * The kill time is taken when the victim is marked, before the OOM report
+ * is printed and the victim notification queued: on a serial console under
+ * TCG with the sanitizer kernel that report took 130 ms.
+ */
+#define REPORT_SLACK_US	500000
 #define MAX_NTF		32
 
 enum hold { HOLD_NONE, HOLD_PIN, HOLD_MRELEASE, HOLD_THREAD, HOLD_SHARER };
@@ -294,6 +301,7 @@ TEST_F_TIMEOUT(freed, one_event, 120)
 	struct victim_spawn_opts vo = { .threads = variant->threads,
 					.sharer = variant->hold == HOLD_SHARER };
 	uint64_t rel0 = 0, rel1 = 0, kill0, freed_at, k2f, lat_us, sum_kb;
+	long long gap;
 	int iv = -1, iq = -1, id = -1, ifr = -1, i, b, err, ntf_events = 0, extra;
 	const int dones = variant->hold == HOLD_MRELEASE ? 2 : 1;
 	struct oom_stats st0, st1;
@@ -518,21 +526,25 @@ TEST_F_TIMEOUT(freed, one_event, 120)
 
 	/*
 	 * When: kill-to-freed-us is the gap between the two notifications'
-	 * times; the end came after memory.current was last seen up and not
-	 * long after it was first seen back, or, held, after the hold was let
-	 * go and before it was over.
+	 * times, and more only by the time the OOM report took (the kill is
+	 * timed before it, the victim notification after); the end, the
+	 * freed notification's time, came after memory.current was last seen
+	 * up and not long after it was first seen back, or, held, after the
+	 * hold was let go and before it was over.
 	 */
 	k2f = fr->v[OOM_A_EVENT_KILL_TO_FREED_US];
-	freed_at = self->log.n[iv].v[OOM_A_EVENT_TIMESTAMP_NS] / 1000 + k2f;
+	freed_at = fr->v[OOM_A_EVENT_TIMESTAMP_NS] / 1000;
+	gap = (long long)freed_at -
+	      (long long)(self->log.n[iv].v[OOM_A_EVENT_TIMESTAMP_NS] / 1000);
 	TH_LOG("kill-to-freed-us %llu; memory back between %lld and %lld us after the kill; hold let go from %lld to %lld us",
 	       (unsigned long long)k2f,
 	       back.high_ns ? (long long)(back.high_ns - kill0) / 1000 : -1LL,
 	       (long long)(back.low_ns - kill0) / 1000,
 	       rel0 ? (long long)(rel0 - kill0) / 1000 : -1LL,
 	       rel1 ? (long long)(rel1 - kill0) / 1000 : -1LL);
-	EXPECT_GE(NTF_SLACK_US, llabs((long long)(fr->v[OOM_A_EVENT_TIMESTAMP_NS] / 1000) -
-				      (long long)freed_at));
-	EXPECT_LE(kill0 / 1000, freed_at);
+	EXPECT_LE(gap, (long long)k2f + NTF_SLACK_US);
+	EXPECT_GE(gap + REPORT_SLACK_US, (long long)k2f);
+	EXPECT_LE(kill0 / 1000, freed_at - k2f + NTF_SLACK_US);
 	if (variant->hold == HOLD_NONE) {
 		EXPECT_LE(back.high_ns / 1000, freed_at + NTF_SLACK_US);
 		EXPECT_GE(back.low_ns / 1000 + BACK_SLACK_US, freed_at);
