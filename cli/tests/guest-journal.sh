@@ -8,7 +8,8 @@
 # up, and a monitor without cgroupfs.  The MESSAGE_IDs come from oomctl(8),
 # installed beside.  TAP.
 set -u
-. "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
+# cli/tests/guest-lib.sh (run, expect, check, has, jget, waitfor, ...) and scripts/tap.sh
+. "${OOMCTL_GUEST_LIB:-/usr/share/oomctl/guest-lib.sh}"
 out=/tmp/oj.out err=/tmp/oj.err
 journald=/lib/systemd/systemd-journald
 sock=/run/systemd/journal/socket
@@ -18,23 +19,6 @@ cg=$top/victims
 boot=$(cat /proc/sys/kernel/random/boot_id)
 
 tap_header
-run() { rc=0; oomctl "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
-has() { grep -qF -- "$2" "$1"; }
-# A key of a one-line JSON object: the number, or the string without quotes
-jget() { printf '%s\n' "$2" | sed -nE "s/.*\"$1\":(\"[^\"]*\"|[-0-9a-z]+).*/\\1/p" | tr -d '"'; }
-waitfor() {	# TENTHS CMD...: until CMD succeeds, every 0.1 s
-	_w=$1; shift
-	until "$@"; do
-		[ "$_w" -gt 0 ] || return 1
-		sleep 0.1; _w=$((_w - 1))
-	done
-}
-in_poll() {	# PID waits in poll(2) (x86-64: 7 poll, 271 ppoll): it listens
-	nr=
-	read -r nr _ 2>/dev/null <"/proc/$1/syscall"
-	case $nr in 7 | 271) return 0 ;; esac
-	return 1
-}
 monitor_bg() {	# FILE CMD...: a monitor in the background, once it listens
 	f=$1; shift
 	case $1 in unshare) ;; *) set -- oomctl "$@" ;; esac
@@ -55,6 +39,14 @@ oom_kill() {
 rmcg() { waitfor 50 rmdir "$1" 2>/dev/null; }
 # The MESSAGE_ID of an event type, from oomctl(8)'s table
 msgid() { sed -n "s/^$(echo "$1" | sed 's/-/\\\\-/g')  *\([0-9a-f]\{32\}\)\$/\1/p" $man; }
+# fields LINE KEY=VALUE...: each KEY of the journal's JSON line LINE has its
+# VALUE; those that do not go into $bad as " KEY=VALUE(what it has)"
+fields() {
+	_l=$1; shift
+	for _kv; do
+		[ "$(jget "${_kv%%=*}" "$_l")" = "${_kv#*=}" ] || bad="$bad $_kv($(jget "${_kv%%=*}" "$_l"))"
+	done
+}
 
 run show
 if [ "$rc" = 3 ]; then
@@ -133,12 +125,10 @@ i=0
 for v in $v1 $v2; do
 	i=$((i + 1))
 	l=$(sed -n ${i}p /tmp/oj.victims)
-	for kv in OOM_EVENT=victim OOM_PID=$v OOM_TGID=$v OOM_COMM=tail OOM_UID=1000 OOM_USER=oomtest \
-		  OOM_CGROUP=/oomctl-journal/victims OOM_CGROUP_ID=$cgid OOM_BOOT_ID=$boot \
-		  _BOOT_ID=$(echo "$boot" | tr -d -) PRIORITY=4 SYSLOG_IDENTIFIER=oomctl \
-		  OOM_ORIGIN=netlink _TRANSPORT=journal; do
-		[ "$(jget "${kv%%=*}" "$l")" = "${kv#*=}" ] || bad="$bad $kv($(jget "${kv%%=*}" "$l"))"
-	done
+	fields "$l" OOM_EVENT=victim OOM_PID=$v OOM_TGID=$v OOM_COMM=tail OOM_UID=1000 OOM_USER=oomtest \
+		OOM_CGROUP=/oomctl-journal/victims OOM_CGROUP_ID=$cgid OOM_BOOT_ID=$boot \
+		_BOOT_ID=$(echo "$boot" | tr -d -) PRIORITY=4 SYSLOG_IDENTIFIER=oomctl \
+		OOM_ORIGIN=netlink _TRANSPORT=journal
 	case $(jget MESSAGE "$l") in
 	"victim seq=$(jget OOM_SEQ "$l") pid=$v tgid=$v comm=tail uid=1000 user=oomtest memcg_id=$cgid cgroup=/oomctl-journal/victims "*) ;;
 	*) bad="$bad MESSAGE($(jget MESSAGE "$l"))" ;;
@@ -182,11 +172,9 @@ i=0
 for v in $v1 $v2; do
 	i=$((i + 1))
 	l=$(sed -n ${i}p /tmp/oj.freed)
-	for kv in OOM_EVENT=freed OOM_PID=$v OOM_TGID=$v OOM_COMM=tail OOM_UID=1000 OOM_USER=oomtest \
-		  OOM_CGROUP=/oomctl-journal/victims OOM_CGROUP_ID=$cgid OOM_BOOT_ID=$boot \
-		  PRIORITY=6 SYSLOG_IDENTIFIER=oomctl OOM_ORIGIN=netlink; do
-		[ "$(jget "${kv%%=*}" "$l")" = "${kv#*=}" ] || bad="$bad $kv($(jget "${kv%%=*}" "$l"))"
-	done
+	fields "$l" OOM_EVENT=freed OOM_PID=$v OOM_TGID=$v OOM_COMM=tail OOM_UID=1000 OOM_USER=oomtest \
+		OOM_CGROUP=/oomctl-journal/victims OOM_CGROUP_ID=$cgid OOM_BOOT_ID=$boot \
+		PRIORITY=6 SYSLOG_IDENTIFIER=oomctl OOM_ORIGIN=netlink
 	case $(jget OOM_FREED_BY "$l") in exit | oom-reaper) ;; *) bad="$bad OOM_FREED_BY" ;; esac
 	[ -n "$(jget OOM_KILL_TO_FREED_US "$l")" ] && [ -n "$(jget OOM_FREED_KB "$l")" ] || bad="$bad OOM_KILL_TO_FREED_US/OOM_FREED_KB"
 	case $(jget MESSAGE "$l") in

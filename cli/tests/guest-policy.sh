@@ -9,7 +9,8 @@
 # oomctl.source=sysctl on the kernel command line) through the
 # vm.oom_reap_* sysctls, one by one, a failure part-way undone.  TAP.
 set -u
-. "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
+# cli/tests/guest-lib.sh (run, expect, check, has, jget, waitfor, ...) and scripts/tap.sh
+. "${OOMCTL_GUEST_LIB:-/usr/share/oomctl/guest-lib.sh}"
 out=/tmp/policy-t.out err=/tmp/policy-t.err
 vm=/proc/sys/vm
 
@@ -20,19 +21,6 @@ for a in $(cat /proc/cmdline); do
 done
 
 tap_header
-run() { rc=0; oomctl "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
-expect() {	# status description: the last run's status
-	if [ "$rc" = "$1" ]; then tap_ok "$2"; else
-		tap_fail "$2 (exit $rc, expected $1)"
-		tap_diag "$out" "$err"
-	fi
-}
-has() { grep -qF -- "$2" "$1"; }
-check() {	# description command...
-	d=$1; shift
-	if "$@"; then tap_ok "$d"; else tap_fail "$d"; tap_diag "$out" "$err"; fi
-}
-jget() { printf '%s\n' "$2" | sed -nE "s/.*\"$1\":(\"[^\"]*\"|[-0-9a-z]+).*/\\1/p" | tr -d '"'; }
 sysctls() { echo "$(cat $vm/oom_reap_delay_ms) $(cat $vm/oom_reap_frozen_bypass) $(cat $vm/oom_reap_order)"; }
 sysctls_are() { [ "$(sysctls)" = "$1" ]; }
 # shellcheck disable=SC2059 # TEXT is a format: \n and octal escapes

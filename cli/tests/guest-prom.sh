@@ -8,41 +8,16 @@
 # output goes to the host as "# prom| " lines, where tests/vm-prom.sh
 # hands it to prometheus_client, promtool and node_exporter.  TAP on stdout.
 set -u
-. "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
+# cli/tests/guest-lib.sh (run, expect, check, has, jget, waitfor, ...) and scripts/tap.sh
+. "${OOMCTL_GUEST_LIB:-/usr/share/oomctl/guest-lib.sh}"
 out=/tmp/prom-t.out err=/tmp/prom-t.err
 cg=/sys/fs/cgroup/oomctl-prom
 vm=/proc/sys/vm
 tf=/tmp/prom-textfile full=/tmp/prom-full
 
 tap_header
-run() { rc=0; oomctl "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
-expect() {	# status description: the last run's status
-	if [ "$rc" = "$1" ]; then tap_ok "$2"; else
-		tap_fail "$2 (exit $rc, expected $1)"
-		tap_diag "$out" "$err"
-	fi
-}
-check() {	# description command...
-	d=$1; shift
-	if "$@"; then tap_ok "$d"; else tap_fail "$d"; tap_diag "$out" "$err"; fi
-}
-# A key of a one-line JSON object: the number, or the string without quotes
-jget() { printf '%s\n' "$2" | sed -nE "s/.*\"$1\":(\"[^\"]*\"|[-0-9a-z]+).*/\\1/p" | tr -d '"'; }
 # The value of a sample line of $out, by its name{labels}
 pget() { awk -v s="$1" '$1 == s { print $2 }' "$out"; }
-
-# One memcg OOM kill, as tests/oomctl.sh makes them: a process that keeps
-# allocating in a 32M cgroup with no swap ("tail /dev/zero" buffers forever)
-oom_kill() {
-	rmdir $cg 2>/dev/null
-	mkdir $cg
-	echo 32M >$cg/memory.max
-	echo 0 >$cg/memory.swap.max 2>/dev/null
-	sh -c "echo \$\$ > $cg/cgroup.procs; exec tail /dev/zero" 2>/dev/null &
-	{ wait $!; } 2>/dev/null
-	i=0
-	while ! rmdir $cg 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
 
 run show
 if [ "$rc" = 3 ]; then

@@ -10,28 +10,14 @@
 # memcg OOM kill seen with the victim's cgroup path.  (Installed as
 # /tests/oomctl-units.sh; busybox sh, root.)  TAP.
 set -u
-. "${OOMCTL_TAP_SH:-/usr/share/oomctl/tap.sh}"
+# cli/tests/guest-lib.sh (run, expect, check, has, jget, waitfor, ...) and scripts/tap.sh
+. "${OOMCTL_GUEST_LIB:-/usr/share/oomctl/guest-lib.sh}"
 units=/usr/share/oomctl/units
 cg=/sys/fs/cgroup/oomctl-units
 vm=/proc/sys/vm
 out=/tmp/ou.out err=/tmp/ou.err
 
 tap_header
-run() { rc=0; "$@" >"$out" 2>"$err" </dev/null || rc=$?; }
-has() { grep -qF -- "$2" "$1"; }
-waitfor() {	# TENTHS CMD...: until CMD succeeds, every 0.1 s
-	_w=$1; shift
-	until "$@"; do
-		[ "$_w" -gt 0 ] || return 1
-		sleep 0.1; _w=$((_w - 1))
-	done
-}
-in_poll() {	# PID waits in poll(2) (x86-64: 7 poll, 271 ppoll): it listens
-	nr=
-	read -r nr _ 2>/dev/null <"/proc/$1/syscall"
-	case $nr in 7 | 271) return 0 ;; esac
-	return 1
-}
 gone() {	# PID has ended (a zombie until waited for)
 	case $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) in Z | "") return 0 ;; esac
 	return 1
@@ -63,7 +49,7 @@ oom_kill() {
 	{ wait $victim; } 2>/dev/null
 }
 
-run oomctl show
+run show
 if [ "$rc" = 3 ]; then
 	tap_skip_all "no oom netlink family in this kernel"
 	exit 4
@@ -84,28 +70,28 @@ if [ -n "$(ls /etc/oomctl.conf /etc/oomctl.d/*.conf /run/oomctl.d/*.conf 2>/dev/
 	tap_fail "the VM has policy files of its own: $(ls /etc/oomctl.conf /etc/oomctl.d /run/oomctl.d 2>&1)"
 fi
 # shellcheck disable=SC2086
-run as_unit "$(bset "$caps")" $exec_start
+run_cmd as_unit "$(bset "$caps")" $exec_start
 if [ $rc = 0 ] && [ "$(cat $vm/oom_reap_delay_ms)" = 2000 ]; then
 	tap_ok "oomctl-apply ($exec_start) without a policy file: nothing to do, exit 0"
 else tap_fail "$exec_start without a policy file: exit $rc"; tap_diag "$out" "$err"; fi
 mkdir -p /etc/oomctl.d
 printf 'delay = 300ms\norder = forward\n' >$conf
 # shellcheck disable=SC2086
-run as_unit "$(bset "$caps")" $exec_start
+run_cmd as_unit "$(bset "$caps")" $exec_start
 if [ $rc = 0 ] && [ "$(cat $vm/oom_reap_delay_ms) $(cat $vm/oom_reap_order)" = "300 0" ]; then
 	tap_ok "oomctl-apply's capabilities ($caps): $exec_start sets $conf's policy through the family"
 else tap_fail "$exec_start with $caps: exit $rc"; tap_diag "$out" "$err"; fi
 for c in $caps; do
 	oomctl reset >/dev/null
 	# shellcheck disable=SC2086
-	run as_unit "$(bset "$caps" "$c")" $exec_start
+	run_cmd as_unit "$(bset "$caps" "$c")" $exec_start
 	if [ $rc = 4 ] && [ "$(cat $vm/oom_reap_delay_ms)" = 2000 ]; then
 		tap_ok "oomctl-apply without $c: permission denied (exit 4), nothing changed"
 	else tap_fail "apply without $c: exit $rc, delay $(cat $vm/oom_reap_delay_ms)"; tap_diag "$err"; fi
 done
 # A kernel without the family is set through /proc/sys/vm: root's write
 # permission, no capability (the unit keeps /proc/sys writable for it)
-run as_unit -all sh -c "echo 400 > $vm/oom_reap_delay_ms"
+run_cmd as_unit -all sh -c "echo 400 > $vm/oom_reap_delay_ms"
 if [ $rc = 0 ] && [ "$(cat $vm/oom_reap_delay_ms)" = 400 ]; then
 	tap_ok "the vm.oom_reap_* sysctls: root with no capability at all writes them"
 else tap_fail "sysctl write with no capability: exit $rc"; tap_diag "$err"; fi
