@@ -78,20 +78,8 @@ mkdir -p /run/systemd/journal
 
 # A fake tracefs, as host.sh's: five records of a stock kernel's kill
 fake=$tmp/tracefs
-mkdir -p "$fake/events/oom"
-for e in mark_victim wake_reaper start_task_reaping finish_task_reaping skip_task_reaping; do
-	mkdir "$fake/events/oom/$e"
-	echo 0 >"$fake/events/oom/$e/enable"
-done
-echo "local global [mono] boot" >"$fake/trace_clock"
-echo 1408 >"$fake/buffer_size_kb"
-cat >"$tmp/pipe.txt" <<'EOF'
-            tail-95      [001] d..1.    12.345678: mark_victim: pid=95 comm=tail total-vm=70000kB anon-rss=33000kB file-rss:4kB shmem-rss:0kB uid=0 pgtables=100kB oom_score_adj=0
-          <idle>-0       [000] ..s1.    14.345700: wake_reaper: pid=95
-CPU:1 [LOST 3 EVENTS]
-      oom_reaper-30      [000] .....    14.346000: start_task_reaping: pid=95
-      oom_reaper-30      [000] .....    14.381000: finish_task_reaping: pid=95
-EOF
+. "$top/cli/tests/faketracefs.sh"
+fake_tracefs "$fake" "$tmp/pipe.txt"
 export OOMCTL_TRACEFS=$fake
 feed() { rm -f "$fake/trace_pipe"; cp "$tmp/pipe.txt" "$fake/trace_pipe"; }
 untouched() { ! grep -q 1 "$fake"/events/oom/*/enable && [ "$(cat "$fake/trace_pipe")" = "$(cat "$tmp/pipe.txt")" ]; }
