@@ -207,8 +207,18 @@ int genl_policy_get(struct genl *g, struct oom_pol *p);	/* one round trip */
 int genl_stats_dropped(struct genl *g, uint64_t *dropped, uint64_t *victims);
 int genl_join(struct genl *g, uint32_t group);
 struct nlattr;
+struct nlmsghdr;
 /* A uint attribute (NLA_UINT: 4 or 8 bytes): 0 and *v, or -EBADMSG */
 int genl_attr_uint(const struct nlattr *a, uint64_t *v);
+/*
+ * The attributes of the generic netlink message @n, each whole inside it:
+ * the first (*rem: the bytes from it to the end) and the one after @a, or
+ * NULL where there is none
+ */
+struct nlattr *genl_attr_first(const struct nlmsghdr *n, int *rem);
+struct nlattr *genl_attr_next(const struct nlattr *a, int *rem);
+#define genl_for_each_attr(a, n, rem) \
+	for ((a) = genl_attr_first((n), &(rem)); (a); (a) = genl_attr_next((a), &(rem)))
 
 /* ---- one kill of section 1's victims, for other sections (sec_order.c) ---- */
 struct ocase {

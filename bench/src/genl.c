@@ -96,10 +96,19 @@ static int transact(struct genl *g, struct req *r,
 	}
 }
 
-static struct nlattr *first_attr(const struct nlmsghdr *n, int *rem)
+struct nlattr *genl_attr_first(const struct nlmsghdr *n, int *rem)
 {
+	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(n) + GENL_HDRLEN);
+
 	*rem = n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	return (struct nlattr *)((char *)NLMSG_DATA(n) + GENL_HDRLEN);
+	return NLA_OK(a, *rem) ? a : NULL;
+}
+
+struct nlattr *genl_attr_next(const struct nlattr *a, int *rem)
+{
+	*rem -= NLA_ALIGN(a->nla_len);
+	a = NLA_NEXT(a);
+	return NLA_OK(a, *rem) ? (struct nlattr *)a : NULL;
 }
 
 static void family_cb(const struct nlmsghdr *n, void *arg)
@@ -108,8 +117,7 @@ static void family_cb(const struct nlmsghdr *n, void *arg)
 	struct nlattr *a;
 	int rem;
 
-	for (a = first_attr(n, &rem); NLA_OK(a, rem);
-	     rem -= NLA_ALIGN(a->nla_len), a = NLA_NEXT(a)) {
+	genl_for_each_attr(a, n, rem) {
 		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
 			g->family = *(uint16_t *)NLA_DATA(a);
 		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
@@ -180,8 +188,7 @@ static void policy_cb(const struct nlmsghdr *n, void *arg)
 	struct nlattr *a;
 	int rem;
 
-	for (a = first_attr(n, &rem); NLA_OK(a, rem);
-	     rem -= NLA_ALIGN(a->nla_len), a = NLA_NEXT(a)) {
+	genl_for_each_attr(a, n, rem) {
 		uint32_t v = *(uint32_t *)NLA_DATA(a);
 
 		switch (a->nla_type) {
@@ -240,8 +247,7 @@ static void stats_cb(const struct nlmsghdr *n, void *arg)
 	struct nlattr *a;
 	int rem;
 
-	for (a = first_attr(n, &rem); NLA_OK(a, rem);
-	     rem -= NLA_ALIGN(a->nla_len), a = NLA_NEXT(a)) {
+	genl_for_each_attr(a, n, rem) {
 		uint64_t v;
 
 		/* counters are uints; the latency buckets are nests */

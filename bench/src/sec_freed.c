@@ -169,8 +169,8 @@ static void *freed_rx_main(void *arg)
 		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, (size_t)len);
 		     n = NLMSG_NEXT(n, len)) {
 			struct genlmsghdr *gh = NLMSG_DATA(n);
-			struct nlattr *a = (struct nlattr *)((char *)gh + GENL_HDRLEN);
-			int rem = n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+			struct nlattr *a;
+			int rem;
 			uint64_t k2f = 0;
 			uint32_t pid = 0;
 
@@ -179,10 +179,7 @@ static void *freed_rx_main(void *arg)
 			x->msgs++;
 			if (gh->cmd != OOM_CMD_VICTIM_FREED_NTF)
 				continue;
-			for (; rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
-			       a->nla_len <= rem;
-			     rem -= NLA_ALIGN(a->nla_len),
-			     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+			genl_for_each_attr(a, n, rem) {
 				uint16_t t = a->nla_type & NLA_TYPE_MASK;
 
 				if (t == OOM_A_EVENT_PID)

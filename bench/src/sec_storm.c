@@ -684,8 +684,8 @@ int tool_nlmon(int argc, char **argv)
 		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, (size_t)len);
 		     n = NLMSG_NEXT(n, len)) {
 			struct genlmsghdr *gh = NLMSG_DATA(n);
-			struct nlattr *a = (struct nlattr *)((char *)gh + GENL_HDRLEN);
-			int rem = n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+			struct nlattr *a;
+			int rem;
 			uint64_t seq = 0, ts = 0;
 			uint32_t pid = 0;
 
@@ -694,10 +694,7 @@ int tool_nlmon(int argc, char **argv)
 			events++;
 			if (gh->cmd <= OOM_CMD_MAX)
 				by_cmd[gh->cmd]++;
-			for (; rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
-			       a->nla_len <= rem;
-			     rem -= NLA_ALIGN(a->nla_len),
-			     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+			genl_for_each_attr(a, n, rem) {
 				uint16_t t = a->nla_type & NLA_TYPE_MASK;
 
 				bool pol = gh->cmd == OOM_CMD_POLICY_NTF;
